@@ -1,0 +1,63 @@
+"""nmf_teach: the helper package of the book *NMF, Step by Step*.
+
+Notation throughout: X (m × n, rows are samples) ≈ W (m × k) H (k × n).
+One module per idea the book teaches:
+
+- :mod:`nmf_teach.linalg`      traces, Frobenius norms, Hadamard operations, gradient checks
+- :mod:`nmf_teach.objective`   the loss ‖X − WH‖²_F and its gradients
+- :mod:`nmf_teach.updates`     single steps: GD, projected GD, MU, HALS, data-driven rates
+- :mod:`nmf_teach.derivation`  the MU derivation as checked steps
+- :mod:`nmf_teach.solvers`     initialization and :func:`nmf`
+- :mod:`nmf_teach.data`        the food-order toy matrix, planted data, digits
+- :mod:`nmf_teach.plotting`    labelled heatmaps and loss curves
+- :mod:`nmf_teach.widgets`     live widgets and their kernel-free frame scrubbers
+
+Use it as ``import nmf_teach as nt``.
+"""
+
+from . import data, derivation, linalg, objective, plotting, solvers, updates, widgets
+from .data import LabeledMatrix, digits, food_orders, food_orders_truth, planted_nmf
+from .derivation import DerivationStep, mu_derivation, verify_derivation
+from .linalg import (
+    EPS,
+    check_gradient,
+    frobenius_norm,
+    frobenius_norm_via_trace,
+    hadamard,
+    numerical_gradient,
+    safe_divide,
+    trace,
+    trace_dot,
+    trace_gradient_identities,
+)
+from .objective import (
+    gradient_H,
+    gradient_W,
+    loss,
+    loss_trace_expansion,
+    reconstruction_error,
+    sklearn_objective,
+)
+from .plotting import heatmap, plot_factorization, plot_losses, set_style
+from .solvers import INITS, NMFResult, initialize, nmf
+from .updates import (
+    METHODS,
+    gd_update_H,
+    gd_update_W,
+    hals_update_H,
+    hals_update_W,
+    learning_rate_H,
+    learning_rate_W,
+    lipschitz_step_H,
+    lipschitz_step_W,
+    mu_update_H,
+    mu_update_W,
+    pgd_update_H,
+    pgd_update_W,
+    step,
+)
+from .widgets import frame_count, interact, scrubber
+
+__version__ = "0.1.0"
+
+set_style()

@@ -1,0 +1,191 @@
+"""Input checks shared by every public function of :mod:`nmf_teach`.
+
+Each check turns bad input into a ``ValueError`` or ``TypeError`` whose message
+says what is wrong and where (for example how many negative entries a matrix
+has and the position and value of the first one), so a reader never meets a
+silent NaN or a raw numpy broadcasting error.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "as_matrix",
+    "check_nonnegative",
+    "check_n_components",
+    "check_factor",
+    "check_option",
+    "check_positive_scalar",
+    "check_same_shape",
+]
+
+
+def _first_index(mask):
+    """Position of the first True entry of a boolean array, as a tuple of ints."""
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(mask)), mask.shape))
+
+
+def as_matrix(A, name="X", *, allow_empty=False):
+    """Return ``A`` as a finite 2-D float64 array, or raise a clear error.
+
+    Parameters
+    ----------
+    A : array-like of shape (m, n)
+        Anything numpy can turn into a real 2-D array. Integers and booleans are
+        converted to float.
+    name : str
+        The name used in error messages, e.g. ``"X"`` or ``"W0"``.
+    allow_empty : bool
+        Whether a matrix with a zero dimension is accepted.
+
+    Returns
+    -------
+    A : ndarray of shape (m, n), dtype float64
+        A new array when a conversion was needed; otherwise ``A`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``A`` is ``None``, a string, or holds non-numeric or complex values.
+    ValueError
+        If ``A`` is not 2-D, is empty, or has NaN or infinite entries.
+    """
+    if A is None:
+        raise TypeError(f"{name} is None; expected a 2-D array of real numbers.")
+    if isinstance(A, (str, bytes)):
+        raise TypeError(f"{name} is a string; expected a 2-D array of real numbers.")
+    try:
+        arr = np.asarray(A)
+    except Exception as exc:  # ragged lists and the like
+        raise ValueError(
+            f"{name} could not be turned into an array ({exc}); expected a 2-D array "
+            "of real numbers with rows of equal length."
+        ) from None
+    if arr.dtype == object:
+        raise ValueError(
+            f"{name} has rows of different lengths or non-numeric entries; expected a 2-D "
+            "array of real numbers."
+        )
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} has complex entries (dtype {arr.dtype}); NMF needs real numbers.")
+    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"{name} has dtype {arr.dtype}; expected real numbers.")
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-D (a matrix), but it has {arr.ndim} dimension(s) and shape "
+            f"{arr.shape}. Reshape a vector with .reshape(1, -1) or .reshape(-1, 1)."
+        )
+    if arr.size == 0 and not allow_empty:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one row and one column.")
+    arr = np.asarray(arr, dtype=np.float64)
+    if arr.size:
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            where = _first_index(bad)
+            raise ValueError(
+                f"{name} has {int(bad.sum())} NaN or infinite entries; the first is "
+                f"{name}[{where[0]}, {where[1]}] = {arr[where]}."
+            )
+    return arr
+
+
+def check_nonnegative(A, name="X", *, allow_empty=False):
+    """Return ``A`` as a finite, non-negative 2-D float64 array, or raise.
+
+    Parameters
+    ----------
+    A : array-like of shape (m, n)
+    name : str
+        The name used in error messages.
+    allow_empty : bool
+        Whether a matrix with a zero dimension is accepted.
+
+    Returns
+    -------
+    A : ndarray of shape (m, n), dtype float64
+
+    Raises
+    ------
+    ValueError
+        On negative entries, with their count and the first one's position and
+        value; also everything :func:`as_matrix` raises.
+    """
+    arr = as_matrix(A, name, allow_empty=allow_empty)
+    neg = arr < 0
+    if neg.any():
+        where = _first_index(neg)
+        raise ValueError(
+            f"{name} has {int(neg.sum())} negative entries; the first is "
+            f"{name}[{where[0]}, {where[1]}] = {arr[where]:g}. NMF needs a non-negative matrix."
+        )
+    return arr
+
+
+def check_n_components(n_components, name="n_components"):
+    """Return ``n_components`` as a positive int, or raise.
+
+    Raises
+    ------
+    TypeError
+        If it is not an integer (a bool or a float such as ``2.0`` is refused).
+    ValueError
+        If it is zero or negative.
+    """
+    if isinstance(n_components, (bool, np.bool_)) or not isinstance(n_components, numbers.Integral):
+        raise TypeError(
+            f"{name} must be a positive integer, got {n_components!r} "
+            f"of type {type(n_components).__name__}."
+        )
+    if n_components < 1:
+        raise ValueError(f"{name} must be a positive integer, got {n_components}.")
+    return int(n_components)
+
+
+def check_factor(A, shape, name):
+    """Return a non-negative factor of exactly ``shape``, or raise.
+
+    Parameters
+    ----------
+    A : array-like
+        The factor, e.g. a starting ``W0`` of shape (m, k).
+    shape : tuple of int
+        The shape it must have.
+    name : str
+        The name used in error messages.
+    """
+    arr = check_nonnegative(A, name)
+    if arr.shape != tuple(shape):
+        raise ValueError(f"{name} has shape {arr.shape}, but shape {tuple(shape)} is needed here.")
+    return arr
+
+
+def check_same_shape(A, B, names=("A", "B")):
+    """Raise ``ValueError`` unless ``A`` and ``B`` have the same shape."""
+    if A.shape != B.shape:
+        raise ValueError(
+            f"{names[0]} has shape {A.shape} and {names[1]} has shape {B.shape}; "
+            "they must have the same shape."
+        )
+
+
+def check_option(value, allowed, name):
+    """Return ``value`` if it is one of ``allowed``, else raise ``ValueError``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {sorted(allowed)}; got {value!r}.")
+    if value not in allowed:
+        raise ValueError(f"Unknown {name} {value!r}; choose one of {sorted(allowed)}.")
+    return value
+
+
+def check_positive_scalar(value, name, *, allow_zero=False):
+    """Return ``value`` as a finite positive float, or raise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}.")
+    value = float(value)
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = "non-negative" if allow_zero else "positive"
+        raise ValueError(f"{name} must be a finite {bound} number, got {value}.")
+    return value

@@ -1,0 +1,321 @@
+"""Whole solvers: initialization and the iteration loop behind :func:`nmf`.
+
+Explained in *Gradient descent vs multiplicative update*
+(``book/06_gd_vs_mu``), *NMF with scikit-learn* (``book/07_sklearn``) and
+*Beyond the multiplicative update* (``book/11_beyond_mu``).
+"""
+
+from __future__ import annotations
+
+import numbers
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validation import (
+    check_factor,
+    check_n_components,
+    check_nonnegative,
+    check_option,
+    check_positive_scalar,
+)
+from .objective import _loss
+from .updates import METHODS, _check_rate, _step
+
+__all__ = ["NMFResult", "initialize", "nmf", "INITS"]
+
+#: The initializations :func:`initialize` and :func:`nmf` know.
+INITS = ("random", "nndsvd", "nndsvda", "nndsvdar", "custom")
+
+
+@dataclass
+class NMFResult:
+    """What :func:`nmf` returns.
+
+    Attributes
+    ----------
+    W : ndarray of shape (m, k)
+        The weights (one row per sample).
+    H : ndarray of shape (k, n)
+        The components (one row per part).
+    losses : ndarray of shape (n_iter + 1,)
+        ``‖X − WH‖²_F`` at the start, then after each iteration.
+    n_iter : int
+        The number of iterations done.
+    times : ndarray of shape (n_iter + 1,)
+        Cumulative seconds spent in updates (loss evaluations excluded), 0 first.
+    method, init : str
+        What was run.
+    learning_rate : float or None
+        The fixed step of "gd" / "pgd"; None for the safe Lipschitz steps.
+    converged : bool
+        True if the run stopped because the relative decrease fell below ``tol``.
+    diverged : bool
+        True if gradient descent overflowed; W, H and losses then stop at the
+        last finite iterate.
+    history : list of (W, H) or None
+        Every iterate, starting with the initial one, if ``keep_history=True``.
+    """
+
+    W: np.ndarray
+    H: np.ndarray
+    losses: np.ndarray
+    n_iter: int
+    times: np.ndarray
+    method: str
+    init: str
+    learning_rate: float | None = None
+    converged: bool = False
+    diverged: bool = False
+    history: list | None = field(default=None, repr=False)
+
+    @property
+    def loss(self):
+        """The final loss ``‖X − WH‖²_F``."""
+        return float(self.losses[-1])
+
+
+def _seed(random_state):
+    """``None`` means seed 0: every run of the book gives the same numbers."""
+    if random_state is None:
+        return np.random.RandomState(0)
+    if isinstance(random_state, np.random.RandomState):
+        return random_state
+    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, numbers.Integral):
+        raise TypeError(f"random_state must be an int, None or a numpy RandomState, got {random_state!r}.")
+    if random_state < 0:
+        raise ValueError(f"random_state must be a non-negative int, got {random_state}.")
+    return np.random.RandomState(int(random_state))
+
+
+def _nndsvd(X, k, variant, rng):
+    """NNDSVD of Boutsidis & Gallopoulos (2008), with an exact SVD."""
+    U, S, Vt = np.linalg.svd(X, full_matrices=False)
+    W = np.zeros((X.shape[0], k))
+    H = np.zeros((k, X.shape[1]))
+    W[:, 0] = np.sqrt(S[0]) * np.abs(U[:, 0])
+    H[0, :] = np.sqrt(S[0]) * np.abs(Vt[0, :])
+    for j in range(1, k):
+        x, y = U[:, j], Vt[j, :]
+        xp, xn = np.maximum(x, 0), np.abs(np.minimum(x, 0))
+        yp, yn = np.maximum(y, 0), np.abs(np.minimum(y, 0))
+        mp = np.linalg.norm(xp) * np.linalg.norm(yp)
+        mn = np.linalg.norm(xn) * np.linalg.norm(yn)
+        if mp > mn:
+            u, v, sigma = xp / np.linalg.norm(xp), yp / np.linalg.norm(yp), mp
+        elif mn > 0:
+            u, v, sigma = xn / np.linalg.norm(xn), yn / np.linalg.norm(yn), mn
+        else:
+            continue
+        lam = np.sqrt(S[j] * sigma)
+        W[:, j] = lam * u
+        H[j, :] = lam * v
+    W[W < 1e-6] = 0.0
+    H[H < 1e-6] = 0.0
+    if variant == "nndsvda":
+        avg = X.mean()
+        W[W == 0] = avg
+        H[H == 0] = avg
+    elif variant == "nndsvdar":
+        avg = X.mean()
+        W[W == 0] = np.abs(avg * rng.standard_normal(int((W == 0).sum())) / 100)
+        H[H == 0] = np.abs(avg * rng.standard_normal(int((H == 0).sum())) / 100)
+    return W, H
+
+
+def initialize(X, n_components, init="random", *, random_state=None):
+    """Starting factors W0, H0 for NMF.
+
+    Parameters
+    ----------
+    X : array-like of shape (m, n)
+        Non-negative data.
+    n_components : int
+        The rank k.
+    init : {"random", "nndsvd", "nndsvda", "nndsvdar"}
+        "random" draws ``sqrt(mean(X) / k) * |N(0, 1)|`` entries, H first and
+        then W from ``numpy.random.RandomState(random_state)``, which is exactly
+        scikit-learn's random initialization for the same seed. The NNDSVD
+        variants follow Boutsidis & Gallopoulos (2008): "nndsvd" leaves zeros
+        (which the multiplicative update can never leave), "nndsvda" fills them
+        with ``mean(X)``, "nndsvdar" with small random values.
+    random_state : int or None
+        The seed; ``None`` means 0, so results are reproducible.
+
+    Returns
+    -------
+    W0 : ndarray of shape (m, k)
+    H0 : ndarray of shape (k, n)
+
+    Notes
+    -----
+    Explained in *NMF with scikit-learn*.
+    """
+    X = check_nonnegative(X, "X")
+    k = check_n_components(n_components)
+    init = check_option(init, INITS[:-1], "init")
+    return _initialize(X, k, init, _seed(random_state))
+
+
+def _initialize(X, k, init, rng):
+    m, n = X.shape
+    if init == "random":
+        avg = np.sqrt(X.mean() / k)
+        H = np.abs(avg * rng.standard_normal(size=(k, n)))
+        W = np.abs(avg * rng.standard_normal(size=(m, k)))
+        return W, H
+    if k > min(m, n):
+        raise ValueError(
+            f"init={init!r} needs n_components <= min(m, n) = {min(m, n)}, got {k}; "
+            "use init='random' for more components."
+        )
+    return _nndsvd(X, k, init, rng)
+
+
+def nmf(
+    X,
+    n_components,
+    *,
+    method="mu",
+    init="random",
+    W0=None,
+    H0=None,
+    max_iter=200,
+    tol=0.0,
+    random_state=None,
+    learning_rate=None,
+    keep_history=False,
+):
+    """Factor a non-negative X (m, n) as W (m, k) times H (k, n).
+
+    Minimizes ``‖X − WH‖²_F`` by alternating updates: W with the old H, then H
+    with the new W.
+
+    Parameters
+    ----------
+    X : array-like of shape (m, n)
+        Non-negative data, rows are samples. Integers are converted to float.
+    n_components : int
+        The rank k.
+    method : {"mu", "gd", "pgd", "hals"}, default="mu"
+        "mu": Lee & Seung's multiplicative update. "gd": plain gradient descent
+        (entries can go negative). "pgd": projected gradient descent (clip at 0
+        after each step). "hals": hierarchical alternating least squares.
+    init : {"random", "nndsvd", "nndsvda", "nndsvdar", "custom"}, default="random"
+        How to start; see :func:`initialize`. "custom" uses ``W0`` and ``H0``,
+        and passing both selects it when ``init`` is left at "random".
+    W0 : array-like of shape (m, k), optional
+    H0 : array-like of shape (k, n), optional
+        The starting factors, copied, never changed in place.
+    max_iter : int, default=200
+        The number of iterations (0 returns the start).
+    tol : float, default=0.0
+        Stop early once an iteration lowers the loss by less than
+        ``tol * losses[0]``; 0 runs all ``max_iter`` iterations.
+    random_state : int or None, default=None
+        Seed of the random initialization; ``None`` means 0.
+    learning_rate : float, optional
+        The fixed step of "gd" and "pgd"; ``None`` uses the safe steps
+        ``1 / (2‖HHᵀ‖₂)`` and ``1 / (2‖WᵀW‖₂)`` recomputed each iteration.
+    keep_history : bool, default=False
+        Keep every iterate in ``result.history`` (for figures and widgets).
+
+    Returns
+    -------
+    NMFResult
+        With ``.W``, ``.H``, ``.losses`` (start, then one per iteration),
+        ``.n_iter`` and ``.times``.
+
+    Warns
+    -----
+    RuntimeWarning
+        If "gd" overflows; the result then holds the last finite iterate and
+        ``diverged=True``.
+
+    Notes
+    -----
+    Explained in *Gradient descent vs multiplicative update*; the "mu" method
+    gives the same W and H as scikit-learn's
+    ``NMF(solver="mu", init="custom", tol=0)`` from the same start.
+
+    References
+    ----------
+    Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
+    factorization. NIPS 13.
+    """
+    X = check_nonnegative(X, "X")
+    k = check_n_components(n_components)
+    method = check_option(method, METHODS, "method")
+    init = check_option(init, INITS, "init")
+    if isinstance(max_iter, (bool, np.bool_)) or not isinstance(max_iter, numbers.Integral):
+        raise TypeError(f"max_iter must be a non-negative integer, got {max_iter!r}.")
+    if max_iter < 0:
+        raise ValueError(f"max_iter must be a non-negative integer, got {max_iter}.")
+    tol = check_positive_scalar(tol, "tol", allow_zero=True)
+    if learning_rate is not None:
+        if method in ("mu", "hals"):
+            raise ValueError(
+                f"method={method!r} has no learning rate; learning_rate is for 'gd' and 'pgd'."
+            )
+        learning_rate = _check_rate(learning_rate, (), "learning_rate")
+    m, n = X.shape
+    if (W0 is None) != (H0 is None):
+        raise ValueError("Pass both W0 and H0, or neither.")
+    if W0 is not None:
+        if init not in ("random", "custom"):
+            raise ValueError(f"W0 and H0 were given, so init must be 'custom', not {init!r}.")
+        init = "custom"
+        W = check_factor(W0, (m, k), "W0").copy()
+        H = check_factor(H0, (k, n), "H0").copy()
+    elif init == "custom":
+        raise ValueError("init='custom' needs W0 of shape (m, k) and H0 of shape (k, n).")
+    else:
+        W, H = _initialize(X, k, init, _seed(random_state))
+    return _run(X, W, H, method, init, max_iter, tol, learning_rate, keep_history)
+
+
+def _run(X, W, H, method, init, max_iter, tol, learning_rate, keep_history):
+    losses = [_loss(X, W, H)]
+    times = [0.0]
+    history = [(W.copy(), H.copy())] if keep_history else None
+    converged = diverged = False
+    elapsed = 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for it in range(1, max_iter + 1):
+            t0 = time.perf_counter()
+            W_new, H_new = _step(X, W, H, method, learning_rate)
+            elapsed += time.perf_counter() - t0
+            new_loss = _loss(X, W_new, H_new)
+            if not np.isfinite(new_loss):
+                diverged = True
+                warnings.warn(
+                    f"method={method!r} diverged at iteration {it}: the loss overflowed "
+                    f"(learning_rate={learning_rate}). Returning the last finite iterate; "
+                    "lower the learning rate.",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+                break
+            W, H = W_new, H_new
+            losses.append(new_loss)
+            times.append(elapsed)
+            if keep_history:
+                history.append((W.copy(), H.copy()))
+            if tol > 0 and losses[0] > 0 and (losses[-2] - losses[-1]) < tol * losses[0]:
+                converged = True
+                break
+    return NMFResult(
+        W=W,
+        H=H,
+        losses=np.asarray(losses),
+        n_iter=len(losses) - 1,
+        times=np.asarray(times),
+        method=method,
+        init=init,
+        learning_rate=learning_rate,
+        converged=converged,
+        diverged=diverged,
+        history=history,
+    )

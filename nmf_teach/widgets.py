@@ -1,0 +1,130 @@
+"""Interactive figures in two forms, both drawn by one pure plotting function.
+
+A *pure plotting function* has the signature ``draw(fig, **params)``: it clears
+``fig`` and draws the figure for those parameter values, nothing else.
+
+- :func:`interact` wraps it in ipywidgets controls. That needs a live kernel
+  (Jupyter, Binder, Colab); on the static website a widget would be a dead
+  control, so chapters tag that cell ``remove-output``.
+- :func:`scrubber` renders it once per value of one parameter into a
+  self-contained HTML frame scrubber (matplotlib's ``to_jshtml``) that works on
+  the website without a kernel.
+
+Explained in the introduction (*How to use this book*).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import numpy as np
+
+__all__ = ["scrubber", "interact", "frame_count"]
+
+
+def scrubber(draw, param, values, *, figsize=(8, 3.5), dpi=72, interval=600, alt=None, **fixed):
+    """A kernel-free frame scrubber: one frame of ``draw`` per value of ``param``.
+
+    Parameters
+    ----------
+    draw : callable
+        The pure plotting function ``draw(fig, **params)``.
+    param : str
+        The name of the parameter the slider moves through.
+    values : sequence
+        The values of ``param``, one frame each (keep it to a few dozen: every
+        frame is embedded in the page as a PNG).
+    figsize : tuple of float, default=(8, 3.5)
+    dpi : int, default=72
+    interval : int, default=600
+        Milliseconds between frames when playing.
+    alt : str, optional
+        Alt text for the frames; a description built from ``param`` and
+        ``values`` by default.
+    **fixed
+        The other parameters of ``draw``, held fixed.
+
+    Returns
+    -------
+    IPython.display.HTML
+        The scrubber. Its ``.data`` is the HTML text.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML
+    from matplotlib.animation import FuncAnimation
+
+    if not callable(draw):
+        raise TypeError(f"draw must be a plotting function draw(fig, **params), got {type(draw).__name__}.")
+    if not isinstance(param, str):
+        raise TypeError(f"param must be the name of a parameter of draw, got {param!r}.")
+    values = list(values)
+    if not values:
+        raise ValueError("values is empty; the scrubber needs at least one frame.")
+    fig = plt.figure(figsize=figsize, dpi=dpi)
+
+    def frame(i):
+        draw(fig, **{param: values[i]}, **fixed)
+        return []
+
+    try:
+        anim = FuncAnimation(fig, frame, frames=len(values), interval=interval, blit=False)
+        text = anim.to_jshtml(default_mode="once")
+    finally:
+        plt.close(fig)
+    if alt is None:
+        alt = f"Figure for {param} = {values[0]}, ... , {values[-1]} ({len(values)} frames); use the slider below."
+    label = html.escape(f"Choose {param}: {len(values)} values from {values[0]} to {values[-1]}", quote=True)
+    text = text.replace('<img id="_anim_img', f'<img alt="{html.escape(alt, quote=True)}" id="_anim_img', 1)
+    text = text.replace('type="range" class="anim-slider"', f'type="range" class="anim-slider" aria-label="{label}"', 1)
+    values_line = ", ".join(_fmt(v) for v in values)
+    text = (
+        f'<div class="nmf-scrubber"><p class="nmf-scrubber-caption">Slider: <code>{html.escape(param)}</code> '
+        f"takes the values {html.escape(values_line)}.</p>{text}</div>"
+    )
+    return HTML(text)
+
+
+def _fmt(v):
+    if isinstance(v, (float, np.floating)):
+        return f"{v:.4g}"
+    return str(v)
+
+
+def frame_count(scrubber_html):
+    """Number of frames embedded in a :func:`scrubber` (for tests and asserts)."""
+    text = getattr(scrubber_html, "data", scrubber_html)
+    return len(re.findall(r'frames\[\d+\] = "data:image/png;base64', text))
+
+
+def interact(draw, *, figsize=(8, 3.5), **controls):
+    """Live ipywidgets controls around a pure plotting function.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(fig, **params)``.
+    figsize : tuple of float, default=(8, 3.5)
+    **controls
+        Passed to :func:`ipywidgets.interactive`: a widget, a ``(min, max, step)``
+        tuple, a list of options, or a fixed value per parameter of ``draw``.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        Displayed by Jupyter when it is the last expression of a cell. Without a
+        kernel it is a dead control, so the book hides this cell's output on the
+        website and shows a :func:`scrubber` of the same function instead.
+    """
+    import ipywidgets
+    import matplotlib.pyplot as plt
+
+    if not callable(draw):
+        raise TypeError(f"draw must be a plotting function draw(fig, **params), got {type(draw).__name__}.")
+
+    def show(**params):
+        fig = plt.figure(figsize=figsize)
+        draw(fig, **params)
+        plt.show()
+
+    return ipywidgets.interactive(show, **controls)

@@ -1,0 +1,78 @@
+"""Data helpers, plotting helpers and widget helpers."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import nmf_teach as nt  # noqa: E402
+
+
+def test_food_orders_matches_source_003():
+    X, rows, cols = nt.food_orders()
+    expected = np.array([[1, 1, 2, 2], [1, 0, 0, 0], [1, 1, 1, 1], [1, 0, 1, 1], [0, 1, 3, 3], [1, 1, 0, 0]])
+    np.testing.assert_array_equal(X, expected)
+    assert cols == ["pizza", "chicken", "burger", "fries"] and len(rows) == 6
+    W, H, menus = nt.food_orders_truth()
+    np.testing.assert_array_equal(W @ H, X)
+    assert menus[2] == "burger+fries"
+
+
+def test_planted_is_seeded_and_nonnegative():
+    X1, W1, H1 = nt.planted_nmf(8, 6, 2, noise=0.5, random_state=3)
+    X2, _, _ = nt.planted_nmf(8, 6, 2, noise=0.5, random_state=3)
+    np.testing.assert_array_equal(X1, X2)
+    assert (X1 >= 0).all() and W1.shape == (8, 2) and H1.shape == (2, 6)
+    X0, W0, H0 = nt.planted_nmf(8, 6, 2)
+    np.testing.assert_allclose(X0, W0 @ H0)
+
+
+def test_digits_offline():
+    X, y = nt.digits(100)
+    assert X.shape == (100, 64) and X.min() >= 0 and X.max() <= 1 and y.shape == (100,)
+
+
+def test_plot_factorization_labels():
+    X, rows, cols = nt.food_orders()
+    W, H, menus = nt.food_orders_truth()
+    fig = nt.plot_factorization(X, W, H, row_labels=rows, col_labels=cols, component_labels=menus)
+    axes = fig.axes
+    assert [a.get_title() for a in axes] == ["X (data)", "W (weights)", "H (components)", "WH (reconstruction)"]
+    assert [t.get_text() for t in axes[2].get_xticklabels()] == cols
+    plt.close(fig)
+    with pytest.raises(ValueError, match="row_labels has 2 labels but the matrix has 6 rows"):
+        nt.heatmap(X, row_labels=["a", "b"])
+
+
+def test_plot_losses_axes():
+    X, _, _ = nt.planted_nmf(8, 6, 2)
+    runs = {m: nt.nmf(X, 2, method=m, max_iter=10) for m in ("mu", "hals")}
+    ax = nt.plot_losses(runs, x="time")
+    assert ax.get_xlabel() == "time in updates (s)" and len(ax.get_lines()) == 2
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="Unknown x"):
+        nt.plot_losses(runs, x="epochs")
+
+
+def _draw(fig, a=1.0):
+    fig.clear()
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, a])
+    ax.set_title(f"a = {a}")
+
+
+def test_scrubber_has_one_frame_per_value_and_alt_text():
+    html = nt.scrubber(_draw, "a", [0.5, 1.0, 2.0])
+    assert nt.frame_count(html) == 3
+    assert 'alt="Figure for a = 0.5' in html.data
+    assert 'aria-label="Choose a: 3 values' in html.data
+    with pytest.raises(ValueError, match="values is empty"):
+        nt.scrubber(_draw, "a", [])
+
+
+def test_interact_returns_widget():
+    w = nt.interact(_draw, a=(0.0, 2.0, 0.5))
+    assert w.children[0].description == "a"

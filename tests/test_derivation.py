@@ -1,0 +1,41 @@
+"""Every step of the MU derivation holds numerically."""
+
+import numpy as np
+import pytest
+
+import nmf_teach as nt
+
+STEPS = nt.mu_derivation()
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[s.title for s in STEPS])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_every_step_holds(step, seed):
+    assert step.check(seed) < 1e-7
+
+
+def test_steps_have_text():
+    assert len(STEPS) >= 10
+    for s in STEPS:
+        assert s.title and s.latex and s.why
+
+
+def test_source_version_without_factor_two_fails_the_check():
+    # source 001 writes η_H = H ⊘ (WᵀWH) with the gradient −2WᵀX + 2WᵀWH: not the MU step
+    wrong = nt.DerivationStep(
+        "source 001 as written", "", "",
+        lambda X, W, H: (H - nt.learning_rate_H(W, H) * nt.gradient_H(X, W, H), nt.mu_update_H(X, W, H)),
+    )
+    assert wrong.check() > 1e-2
+
+
+def test_source_typo_WtH_is_not_the_update():
+    X, W, H = nt.derivation.random_problem(4, 4, 4)  # square so that WᵀH is defined
+    typo = H * (W.T @ H) / (W.T @ W @ H)
+    assert not np.allclose(typo, nt.mu_update_H(X, W, H))
+
+
+def test_verify_derivation_lists_every_step():
+    out = nt.verify_derivation(3)
+    assert [t for t, _ in out] == [s.title for s in STEPS]
+    assert max(r for _, r in out) < 1e-7

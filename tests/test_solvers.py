@@ -1,0 +1,193 @@
+"""The solver nmf(): agreement with scikit-learn, monotonicity, results, bad input."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from sklearn.decomposition import NMF
+from sklearn.decomposition._nmf import _initialize_nmf
+
+import nmf_teach as nt
+
+
+def sklearn_mu(X, W0, H0, max_iter):
+    model = NMF(n_components=W0.shape[1], solver="mu", beta_loss="frobenius", init="custom",
+                tol=0, max_iter=max_iter, alpha_W=0.0, alpha_H=0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning: we ask for exactly max_iter
+        # scikit-learn changes W and H in place with init="custom": pass copies
+        W = model.fit_transform(X, W=W0.copy(), H=H0.copy())
+    return W, model.components_, model.n_iter_
+
+
+@pytest.mark.parametrize("shape, k, iters", [((20, 15), 3, 50), ((9, 30), 5, 200), ((6, 4), 3, 1)])
+def test_mu_agrees_with_scikit_learn(shape, k, iters):
+    X, _, _ = nt.planted_nmf(*shape, k, noise=0.05, random_state=4)
+    W0, H0 = nt.initialize(X, k, random_state=7)
+    W_sk, H_sk, n_iter = sklearn_mu(X, W0, H0, iters)
+    res = nt.nmf(X, k, W0=W0, H0=H0, max_iter=iters)
+    assert n_iter == res.n_iter == iters
+    np.testing.assert_allclose(res.W, W_sk, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(res.H, H_sk, rtol=0, atol=1e-10)
+
+
+def test_random_init_is_scikit_learns():
+    X, _, _ = nt.planted_nmf(10, 7, 2, random_state=1)
+    W0, H0 = nt.initialize(X, 3, "random", random_state=42)
+    W_sk, H_sk = _initialize_nmf(X, 3, init="random", random_state=42)
+    np.testing.assert_allclose(W0, W_sk)
+    np.testing.assert_allclose(H0, H_sk)
+
+
+@pytest.mark.parametrize("init", ["nndsvd", "nndsvda"])
+def test_nndsvd_matches_scikit_learn(init):
+    X, _, _ = nt.planted_nmf(12, 9, 3, noise=0.1, random_state=5)
+    W0, H0 = nt.initialize(X, 3, init)
+    W_sk, H_sk = _initialize_nmf(X, 3, init=init, random_state=0)
+    np.testing.assert_allclose(W0 @ H0, W_sk @ H_sk, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(W0, W_sk, rtol=1e-6, atol=1e-8)
+    if init == "nndsvd":
+        assert (W0 == 0).any() or (H0 == 0).any()  # the zeros MU can never leave
+
+
+def test_nndsvd_zeros_stay_zero_under_mu():
+    X, _, _ = nt.planted_nmf(12, 9, 3, noise=0.1, random_state=5)
+    W0, H0 = nt.initialize(X, 3, "nndsvd")
+    res = nt.nmf(X, 3, W0=W0, H0=H0, max_iter=50)
+    assert np.array_equal(res.H == 0, H0 == 0) and np.array_equal(res.W == 0, W0 == 0)
+
+
+nonneg = arrays(
+    np.float64,
+    st.tuples(st.integers(2, 8), st.integers(2, 8)),
+    elements=st.floats(0, 1, allow_nan=False, allow_infinity=False),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(X=nonneg, k=st.integers(1, 4), scale=st.sampled_from([1e-3, 1.0, 1e3]),
+       zero_row=st.booleans(), zero_col=st.booleans(), seed=st.integers(0, 2**16))
+def test_mu_never_increases_loss(X, k, scale, zero_row, zero_col, seed):
+    X = X * scale
+    if zero_row:
+        X[0, :] = 0
+    if zero_col:
+        X[:, -1] = 0
+    res = nt.nmf(X, k, max_iter=30, random_state=seed)
+    assert np.all(np.isfinite(res.losses)) and np.all(np.isfinite(res.W)) and np.all(np.isfinite(res.H))
+    rises = np.diff(res.losses)
+    assert np.all(rises <= 1e-9 * res.losses[:-1] + 1e-12 * scale ** 2), rises.max()
+
+
+@pytest.mark.parametrize("method", ["hals", "pgd"])
+def test_hals_and_pgd_never_increase_loss(method):
+    X, _, _ = nt.planted_nmf(30, 20, 4, noise=0.1, random_state=0)
+    res = nt.nmf(X, 4, method=method, max_iter=100)
+    assert np.all(np.diff(res.losses) <= 1e-10 * res.losses[:-1])
+    assert (res.W >= 0).all() and (res.H >= 0).all()
+
+
+def test_hals_reaches_lower_loss_than_mu_in_same_iterations():
+    X, _, _ = nt.planted_nmf(40, 30, 4, noise=0.05, random_state=0)
+    mu = nt.nmf(X, 4, method="mu", max_iter=100)
+    hals = nt.nmf(X, 4, method="hals", max_iter=100)
+    assert hals.loss < mu.loss
+
+
+def test_result_fields_and_determinism():
+    X, _, _ = nt.planted_nmf(10, 8, 2, random_state=0)
+    a = nt.nmf(X, 2, max_iter=20, keep_history=True)
+    b = nt.nmf(X, 2, max_iter=20)
+    assert a.W.shape == (10, 2) and a.H.shape == (2, 8)
+    assert a.n_iter == 20 and a.losses.shape == (21,) and a.times.shape == (21,)
+    assert a.losses[0] == pytest.approx(nt.loss(X, *a.history[0]))
+    assert len(a.history) == 21 and a.loss == a.losses[-1]
+    np.testing.assert_array_equal(a.W, b.W)  # random_state=None means seed 0
+    c = nt.nmf(X, 2, max_iter=20, random_state=1)
+    assert not np.allclose(a.W, c.W)
+
+
+def test_tol_stops_early():
+    X, _, _ = nt.planted_nmf(10, 8, 2, random_state=0)
+    res = nt.nmf(X, 2, max_iter=5000, tol=1e-6)
+    assert res.converged and res.n_iter < 5000
+    assert res.losses[-2] - res.losses[-1] < 1e-6 * res.losses[0]
+
+
+def test_W0_H0_not_modified_and_integer_input():
+    X = np.array([[1, 2, 0], [3, 0, 1], [0, 1, 4], [2, 2, 2]])
+    W0, H0 = np.full((4, 2), 0.5), np.full((2, 3), 0.5)
+    W0c, H0c = W0.copy(), H0.copy()
+    res = nt.nmf(X, 2, W0=W0, H0=H0, max_iter=10)
+    np.testing.assert_array_equal(W0, W0c)
+    np.testing.assert_array_equal(H0, H0c)
+    assert res.init == "custom" and res.W.dtype == np.float64
+
+
+def test_gd_with_too_large_step_warns_and_stops():
+    X, _, _ = nt.planted_nmf(10, 8, 2, random_state=0)
+    with pytest.warns(RuntimeWarning, match="diverged at iteration"):
+        res = nt.nmf(X, 2, method="gd", learning_rate=5.0, max_iter=500)
+    assert res.diverged and np.all(np.isfinite(res.losses)) and res.n_iter < 500
+
+
+def test_gd_small_step_goes_negative():
+    X = nt.food_orders().X  # zeros in X pull some entries below 0
+    res = nt.nmf(X, 3, method="gd", learning_rate=0.01, max_iter=300)
+    assert (res.W < 0).any() or (res.H < 0).any()
+    assert res.losses[-1] < 1e-2 * res.losses[0]
+    res = nt.nmf(X, 3, method="pgd", learning_rate=0.01, max_iter=300)
+    assert (res.W >= 0).all() and (res.H >= 0).all()
+
+
+X_OK = np.ones((4, 3))
+
+
+@pytest.mark.parametrize(
+    "X, kwargs, err, match",
+    [
+        (np.array([[1.0, -2.0], [-1.0, 0.0]]), {}, ValueError,
+         r"X has 2 negative entries; the first is X\[0, 1\] = -2"),
+        (np.array([[1.0, np.nan], [0.0, 1.0]]), {}, ValueError,
+         r"X has 1 NaN or infinite entries; the first is X\[0, 1\] = nan"),
+        (np.array([[1.0, 1.0], [np.inf, 1.0]]), {}, ValueError, r"X\[1, 0\] = inf"),
+        (np.ones(5), {}, ValueError, r"X must be 2-D .* 1 dimension"),
+        (np.ones((0, 3)), {}, ValueError, "X is empty"),
+        ("abc", {}, TypeError, "X is a string"),
+        (None, {}, TypeError, "X is None"),
+        ([[1, 2], [3]], {}, ValueError, "rows of different lengths|could not be turned"),
+        (np.ones((2, 2)) * 1j, {}, TypeError, "complex"),
+        (X_OK, {"n_components": 0}, ValueError, "n_components must be a positive integer, got 0"),
+        (X_OK, {"n_components": 2.0}, TypeError, "n_components must be a positive integer, got 2.0"),
+        (X_OK, {"n_components": True}, TypeError, "n_components must be a positive integer"),
+        (X_OK, {"method": "newton"}, ValueError, r"Unknown method 'newton'; choose one of"),
+        (X_OK, {"init": "svd"}, ValueError, r"Unknown init 'svd'; choose one of"),
+        (X_OK, {"W0": np.ones((4, 3)), "H0": np.ones((2, 3))}, ValueError,
+         r"W0 has shape \(4, 3\), but shape \(4, 2\) is needed"),
+        (X_OK, {"W0": np.ones((4, 2)), "H0": -np.ones((2, 3))}, ValueError,
+         r"H0 has 6 negative entries; the first is H0\[0, 0\] = -1"),
+        (X_OK, {"W0": np.ones((4, 2))}, ValueError, "Pass both W0 and H0"),
+        (X_OK, {"init": "custom"}, ValueError, "init='custom' needs W0"),
+        (X_OK, {"W0": np.ones((4, 2)), "H0": np.ones((2, 3)), "init": "nndsvd"}, ValueError,
+         "init must be 'custom'"),
+        (X_OK, {"max_iter": -1}, ValueError, "max_iter must be a non-negative integer"),
+        (X_OK, {"max_iter": 1.5}, TypeError, "max_iter must be a non-negative integer"),
+        (X_OK, {"tol": -0.1}, ValueError, "tol must be a finite non-negative number"),
+        (X_OK, {"learning_rate": 0.1}, ValueError, "method='mu' has no learning rate"),
+        (X_OK, {"method": "gd", "learning_rate": 0.0}, ValueError, "learning_rate must be a finite positive"),
+        (X_OK, {"random_state": "seed"}, TypeError, "random_state must be an int"),
+        (X_OK, {"init": "nndsvd", "n_components": 4}, ValueError, r"n_components <= min\(m, n\) = 3"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(X, kwargs, err, match):
+    kwargs = {"n_components": 2, **kwargs}
+    with pytest.raises(err, match=match):
+        nt.nmf(X, **kwargs)
+
+
+def test_zero_matrix_gives_zero_loss_without_nan():
+    res = nt.nmf(np.zeros((3, 3)), 2, max_iter=5)
+    assert np.all(res.losses == 0) and np.all(np.isfinite(res.W))

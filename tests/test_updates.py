@@ -1,0 +1,113 @@
+"""Single steps: GD, projected GD, MU, HALS and the data-driven learning rate."""
+
+import numpy as np
+import pytest
+
+import nmf_teach as nt
+
+
+@pytest.fixture
+def problem():
+    return nt.derivation.random_problem(8, 6, 3, random_state=2)
+
+
+def naive_mu_H(X, W, H):
+    num, den = W.T @ X, W.T @ W @ H
+    out = np.empty_like(H)
+    for a in range(H.shape[0]):
+        for j in range(H.shape[1]):
+            out[a, j] = H[a, j] * num[a, j] / den[a, j]
+    return out
+
+
+def test_mu_against_naive_formula(problem):
+    X, W, H = problem
+    np.testing.assert_allclose(nt.mu_update_H(X, W, H), naive_mu_H(X, W, H), rtol=1e-12)
+    np.testing.assert_allclose(nt.mu_update_W(X, W, H), naive_mu_H(X.T, H.T, W.T).T, rtol=1e-12)
+
+
+def test_gradient_step_with_data_driven_rate_is_mu(problem):
+    X, W, H = problem
+    # the rate of Lee & Seung is for ½‖X − WH‖²; this package's gradient is twice that
+    np.testing.assert_allclose(
+        nt.gd_update_H(X, W, H, nt.learning_rate_H(W, H) / 2), nt.mu_update_H(X, W, H), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        nt.gd_update_W(X, W, H, nt.learning_rate_W(W, H) / 2), nt.mu_update_W(X, W, H), rtol=1e-12
+    )
+    # without the factor ½ the step overshoots and is *not* the MU step
+    assert not np.allclose(nt.gd_update_H(X, W, H, nt.learning_rate_H(W, H)), nt.mu_update_H(X, W, H))
+
+
+def test_plain_gd_goes_negative_and_pgd_does_not(problem):
+    X, W, H = problem
+    H_gd = nt.gd_update_H(X, W, H, 0.5)
+    assert (H_gd < 0).any()
+    H_pgd = nt.pgd_update_H(X, W, H, 0.5)
+    assert (H_pgd >= 0).all()
+    np.testing.assert_array_equal(H_pgd, np.maximum(H_gd, 0))
+
+
+def test_lipschitz_step_never_increases_loss(problem):
+    X, W, H = problem
+    f0 = nt.loss(X, W, H)
+    W1 = nt.gd_update_W(X, W, H, nt.lipschitz_step_W(H))
+    f1 = nt.loss(X, W1, H)
+    H1 = nt.pgd_update_H(X, W1, H, nt.lipschitz_step_H(W1))
+    assert f1 <= f0 and nt.loss(X, W1, H1) <= f1
+
+
+def test_hals_column_update_is_exact_minimizer(problem):
+    X, W, H = problem
+    W1 = nt.hals_update_W(X, W, H)
+    # the gradient restricted to each column is 0 where the column is positive (KKT)
+    G = nt.gradient_W(X, W1, H)
+    # after a full sweep, the last column is exactly optimal given the others
+    j = W.shape[1] - 1
+    pos = W1[:, j] > 0
+    np.testing.assert_allclose(G[pos, j], 0, atol=1e-10)
+    assert (G[~pos, j] >= -1e-10).all()
+    assert nt.loss(X, W1, H) <= nt.loss(X, W, H)
+
+
+def test_zero_entries_stay_zero_under_mu(problem):
+    _, W, H = problem
+    X = W @ H
+    H = 0.5 * H  # WH < X everywhere, so the loss wants every entry of H to grow
+    H[0, 1] = 0.0
+    assert nt.gradient_H(X, W, H)[0, 1] < 0  # the loss wants this entry to grow
+    assert nt.mu_update_H(X, W, H)[0, 1] == 0.0
+    assert nt.hals_update_H(X, W, H)[0, 1] > 0  # HALS lets it grow
+
+
+def test_mu_zero_denominator_is_guarded():
+    X = np.ones((3, 2))
+    W = np.ones((3, 2))
+    H = np.array([[1.0, 1.0], [0.0, 0.0]])  # a zero row of H gives zero denominators in W's update
+    W1 = nt.mu_update_W(X, W, H)
+    assert np.all(np.isfinite(W1))
+    H1 = nt.mu_update_H(X, np.zeros((3, 2)), H)
+    assert np.all(np.isfinite(H1))
+
+
+def test_step_orders_W_then_H(problem):
+    X, W, H = problem
+    W1, H1 = nt.step(X, W, H, "mu")
+    np.testing.assert_array_equal(W1, nt.mu_update_W(X, W, H))
+    np.testing.assert_array_equal(H1, nt.mu_update_H(X, W1, H))
+
+
+def test_step_errors(problem):
+    X, W, H = problem
+    with pytest.raises(ValueError, match=r"Unknown method 'adam'; choose one of"):
+        nt.step(X, W, H, "adam")
+    with pytest.raises(ValueError, match="has no learning rate"):
+        nt.step(X, W, H, "mu", learning_rate=0.1)
+    with pytest.raises(ValueError, match="learning_rate must be a finite positive number"):
+        nt.gd_update_H(X, W, H, -1.0)
+    with pytest.raises(ValueError, match=r"learning_rate has shape \(2, 2\); an element-wise rate needs shape \(3, 6\)"):
+        nt.gd_update_H(X, W, H, np.ones((2, 2)))
+    with pytest.raises(ValueError, match=r"W has 1 negative entries; the first is W\[0, 0\]"):
+        Wn = W.copy()
+        Wn[0, 0] = -0.5
+        nt.mu_update_H(X, Wn, H)
