@@ -1,0 +1,156 @@
+"""Tools that keep the book's notebooks in shape (for authors, not readers).
+
+- :func:`write_notebook` writes a chapter from a list of cells, without outputs,
+  with the standard Colab cell first.
+- :func:`clean_notebooks` strips outputs and execution counts and re-stamps the
+  Colab cell with the address in ``_config.yml``.
+
+Run ``python -m nmf_teach.booktools`` from the repository root to clean every
+notebook in ``book/``. The repository address is written once, as
+``repository.url`` in ``_config.yml``; everything else derives from it.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import sys
+
+__all__ = [
+    "repo_root",
+    "repository_url",
+    "colab_cell_source",
+    "md",
+    "code",
+    "write_notebook",
+    "clean_notebook",
+    "clean_notebooks",
+    "book_notebooks",
+]
+
+COLAB_TAG = "colab-install"
+
+
+def repo_root(start=None):
+    """The repository root: the nearest folder upward that holds ``_config.yml``."""
+    here = pathlib.Path(start or pathlib.Path.cwd()).resolve()
+    for p in (here, *here.parents):
+        if (p / "_config.yml").exists() and (p / "nmf_teach").is_dir():
+            return p
+    here = pathlib.Path(__file__).resolve().parent.parent
+    if (here / "_config.yml").exists():
+        return here
+    raise FileNotFoundError("No _config.yml found above the working directory or the package.")
+
+
+def repository_url(root=None):
+    """``repository.url`` from ``_config.yml``."""
+    import yaml
+
+    cfg = yaml.safe_load((repo_root(root) / "_config.yml").read_text(encoding="utf-8"))
+    return cfg["repository"]["url"].rstrip("/")
+
+
+def colab_cell_source(url):
+    """The guarded first cell: installs nmf_teach on Colab, and only there."""
+    return (
+        "# On Colab only: install the book's helper package (this cell does nothing elsewhere).\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules:\n'
+        f'    %pip install --quiet "nmf_teach @ git+{url}"'
+    )
+
+
+def md(source):
+    """A markdown cell."""
+    return {"cell_type": "markdown", "metadata": {}, "source": _lines(source)}
+
+
+def code(source, *, tags=(), alt=None, **metadata):
+    """A code cell without outputs.
+
+    Parameters
+    ----------
+    source : str
+    tags : sequence of str
+        Cell tags, e.g. ``["remove-output"]`` for a live widget or
+        ``["hide-input"]``.
+    alt : str, optional
+        Alt text for the image the cell outputs (myst-nb ``image.alt``).
+    **metadata
+        Other cell metadata.
+    """
+    meta = dict(metadata)
+    if tags:
+        meta["tags"] = list(tags)
+    if alt:
+        meta.setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
+    return {"cell_type": "code", "execution_count": None, "metadata": meta, "outputs": [],
+            "source": _lines(source)}
+
+
+def _lines(source):
+    source = source.strip("\n")
+    lines = source.split("\n")
+    return [line + "\n" for line in lines[:-1]] + [lines[-1]]
+
+
+def _colab(url):
+    return code(colab_cell_source(url), tags=["remove-cell", COLAB_TAG])
+
+
+def write_notebook(path, cells, *, root=None):
+    """Write a chapter notebook: the Colab cell, then ``cells``; no outputs."""
+    nb = {
+        "cells": [_colab(repository_url(root))] + list(cells),
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    _dump(pathlib.Path(path), nb)
+
+
+def _dump(path, nb):
+    for i, cell in enumerate(nb["cells"]):
+        cell.setdefault("id", f"cell-{i}")
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def clean_notebook(path, url):
+    """Strip outputs and execution counts; put the current Colab cell first."""
+    path = pathlib.Path(path)
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if COLAB_TAG not in c.get("metadata", {}).get("tags", [])]
+    for c in cells:
+        if c["cell_type"] == "code":
+            c["outputs"] = []
+            c["execution_count"] = None
+    nb["cells"] = [_colab(url)] + cells
+    _dump(path, nb)
+
+
+def book_notebooks(root=None):
+    """Every notebook under ``book/``, build copies and checkpoints excluded."""
+    book = repo_root(root) / "book"
+    return sorted(
+        p for p in book.rglob("*.ipynb") if "_build" not in p.parts and ".ipynb_checkpoints" not in p.parts
+    )
+
+
+def clean_notebooks(root=None):
+    """Clean every notebook of the book; returns their paths."""
+    url = repository_url(root)
+    paths = book_notebooks(root)
+    for p in paths:
+        clean_notebook(p, url)
+    return paths
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for p in clean_notebooks():
+        print(f"cleaned {p}")
+    sys.exit(0)

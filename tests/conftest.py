@@ -1,0 +1,40 @@
+"""Shared fixtures: the repository root and one build of the book per test session."""
+
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BUILD_CMD = ["jupyter-book", "build", ".", "-W", "-n", "--keep-going"]
+
+
+@pytest.fixture(scope="session")
+def root():
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_book():
+    """Build the book once, as the README does, with warnings as errors.
+
+    Returns a dict with the return code, the output, the seconds it took and the
+    path of the HTML. Set NMF_BOOK_PREBUILT=1 to reuse an existing _build/html.
+    """
+    html = ROOT / "_build" / "html"
+    if os.environ.get("NMF_BOOK_PREBUILT") == "1" and (html / "index.html").exists():
+        return {"returncode": 0, "output": "(prebuilt)", "seconds": 0.0, "html": html}
+    exe = pathlib.Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(exe) if exe.exists() else BUILD_CMD[0], *BUILD_CMD[1:]]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    print(f"book build took {seconds:.1f} s")
+    return {"returncode": proc.returncode, "output": proc.stdout + proc.stderr, "seconds": seconds,
+            "html": html}

@@ -1,0 +1,69 @@
+"""Every notebook is clean, listed, self-contained and built like a chapter."""
+
+import json
+import re
+
+import pytest
+import yaml
+
+from nmf_teach import booktools
+
+NOTEBOOKS = booktools.book_notebooks()
+IDS = [p.stem for p in NOTEBOOKS]
+
+
+def cells(path, kind=None):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [c for c in nb["cells"] if kind is None or c["cell_type"] == kind]
+
+
+def text(cell):
+    return "".join(cell["source"])
+
+
+def test_there_are_chapters():
+    assert len(NOTEBOOKS) >= 6
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_without_outputs(path):
+    for c in cells(path, "code"):
+        assert c.get("outputs") == [] and c.get("execution_count") is None, f"{path.name}: {text(c)[:60]!r}"
+
+
+def test_toc_lists_every_page_and_only_existing_pages(root):
+    toc = (root / "_toc.yml").read_text(encoding="utf-8")
+    listed = set(re.findall(r"(?:file|root):\s*(\S+)", toc))
+    pages = {str(p.relative_to(root).with_suffix("")) for p in (root / "book").glob("*") if p.suffix in (".ipynb", ".md")}
+    assert listed == pages
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_first_cell_installs_on_colab_only(path, root):
+    first = cells(path)[0]
+    url = yaml.safe_load((root / "_config.yml").read_text())["repository"]["url"].rstrip("/")
+    assert text(first) == booktools.colab_cell_source(url), "run `python -m nmf_teach.booktools`"
+    assert "remove-cell" in first["metadata"]["tags"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_self_contained(path):
+    code = "\n".join(text(c) for c in cells(path, "code")[1:])
+    assert "import nmf_teach as nt" in code
+    for bad in ("fetch_", "urlopen", "requests.", "open(", "../", "np.random.seed(", "np.random.rand"):
+        assert bad not in code, f"{path.name} uses {bad!r}: no network, no files, only seeded generators"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_chapter_structure(path):
+    md = "\n".join(text(c) for c in cells(path, "markdown"))
+    code = "\n".join(text(c) for c in cells(path, "code"))
+    assert re.search(r"^#+ Learning objectives", md, re.M | re.I), "no 'Learning objectives' section"
+    assert re.search(r"^#+ Summary", md, re.M | re.I), "no 'Summary' section"
+    exercises = re.findall(r"[`:]{3,}\{exercise\}", md)
+    solutions = re.findall(r"[`:]{3,}\{solution\}[^\n]*\n(?::[^\n]*\n)*", md)
+    assert len(exercises) >= 2, f"{len(exercises)} exercises"
+    assert len(solutions) >= len(exercises)
+    assert all(":class: dropdown" in s for s in solutions), "solutions must start closed"
+    assert "{cite" in md, "no citation"
+    assert code.count("assert ") >= 3, "claims must be asserted"
