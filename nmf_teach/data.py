@@ -67,6 +67,10 @@ def food_orders_truth():
     H_true : ndarray of shape (3, 4)
         The menus as one-hot item vectors; burger+fries is [0, 0, 1, 1].
     menu_labels : list of str
+
+    Notes
+    -----
+    Explained in *The pizza, chicken and burger+fries example*.
     """
     return _W_TRUE.copy(), _H_TRUE.copy(), ["pizza", "chicken", "burger+fries"]
 
@@ -92,6 +96,10 @@ def planted_nmf(m, n, n_components, *, noise=0.0, random_state=0):
         Uniform [0, 1) entries.
     H_true : ndarray of shape (k, n)
         Uniform [0, 1) entries.
+
+    Notes
+    -----
+    Used from *Why NMF* on; explained in *The NMF problem*.
     """
     m = check_n_components(m, "m")
     n = check_n_components(n, "n")
@@ -120,6 +128,10 @@ def digits(n_samples=None):
         One flattened image per row; no network access needed.
     y : ndarray of shape (n_samples,)
         The digit labels.
+
+    Notes
+    -----
+    Explained in *Why NMF*.
     """
     from sklearn.datasets import load_digits
 

@@ -16,7 +16,10 @@ __all__ = ["set_style", "heatmap", "plot_factorization", "plot_losses"]
 
 
 def set_style():
-    """Opaque white figures, readable in the website's light and dark modes."""
+    """Opaque white figures, readable in the website's light and dark modes.
+
+    Applied when :mod:`nmf_teach` is imported (see the introduction).
+    """
     matplotlib.rcParams.update(
         {
             "figure.facecolor": "white",
@@ -50,6 +53,10 @@ def heatmap(A, *, ax=None, row_labels=None, col_labels=None, title=None, annotat
     Returns
     -------
     matplotlib Axes
+
+    Notes
+    -----
+    First used in *The NMF problem*.
     """
     import matplotlib.pyplot as plt
 
@@ -102,6 +109,10 @@ def plot_factorization(X, W, H, *, row_labels=None, col_labels=None, component_l
     Returns
     -------
     matplotlib Figure
+
+    Notes
+    -----
+    Explained in *The pizza, chicken and burger+fries example*.
     """
     import matplotlib.pyplot as plt
 
@@ -142,6 +153,10 @@ def plot_losses(runs, *, ax=None, x="iteration", logy=True, title=None):
     Returns
     -------
     matplotlib Axes
+
+    Notes
+    -----
+    Explained in *Gradient descent vs multiplicative update*.
     """
     import matplotlib.pyplot as plt
 
