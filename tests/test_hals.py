@@ -1,0 +1,119 @@
+"""HALS: monotone loss, exact column minimizers, and the comparison with scikit-learn's "cd"."""
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from scipy.optimize import nnls
+
+import nmf_teach as nt
+from nmf_teach import compare_solvers as cs
+
+nonneg = arrays(
+    np.float64,
+    st.tuples(st.integers(2, 8), st.integers(2, 8)),
+    elements=st.floats(0, 1, allow_nan=False, allow_infinity=False),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(X=nonneg, k=st.integers(1, 4), scale=st.sampled_from([1e-3, 1.0, 1e3]),
+       zero_row=st.booleans(), zero_col=st.booleans(), seed=st.integers(0, 2**16))
+def test_hals_never_increases_loss(X, k, scale, zero_row, zero_col, seed):
+    X = X * scale
+    if zero_row:
+        X[0, :] = 0
+    if zero_col:
+        X[:, -1] = 0
+    res = nt.nmf(X, k, method="hals", max_iter=30, random_state=seed)
+    assert np.all(np.isfinite(res.losses)) and (res.W >= 0).all() and (res.H >= 0).all()
+    rises = np.diff(res.losses)
+    assert np.all(rises <= 1e-9 * res.losses[:-1] + 1e-12 * scale ** 2), rises.max()
+
+
+def nnls_column(X, W, H, j):
+    """The best non-negative column j of W with every other column fixed, by scipy's NNLS.
+
+    The residual R = X − Σ_{r≠j} W[:, r] H[r, :] must be matched by the rank-one
+    term w H[j, :]; the problem splits into one tiny NNLS per row of W.
+    """
+    R = X - W @ H + np.outer(W[:, j], H[j, :])
+    return np.array([nnls(H[j, :, None], R[i])[0][0] for i in range(X.shape[0])])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_one_hals_column_update_is_the_nnls_minimizer(seed):
+    X, W, H = nt.derivation.random_problem(9, 7, 3, random_state=seed)
+    W_hals = nt.hals_update_W(X, W, H)
+    # column 0 is updated first, with every other column still at its old value
+    np.testing.assert_allclose(W_hals[:, 0], nnls_column(X, W, H, 0), rtol=1e-10, atol=1e-12)
+    # the closed form: clip the unconstrained least-squares column at 0
+    R = X - W @ H + np.outer(W[:, 0], H[0, :])
+    np.testing.assert_allclose(W_hals[:, 0], np.maximum(0, R @ H[0] / (H[0] @ H[0])), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_hals_sweep_is_a_sequence_of_nnls_solves(seed):
+    X, W, H = nt.derivation.random_problem(8, 6, 4, random_state=seed)
+    W_ref = W.copy()
+    for j in range(W.shape[1]):  # each column sees the columns updated before it
+        W_ref[:, j] = nnls_column(X, W_ref, H, j)
+    np.testing.assert_allclose(nt.hals_update_W(X, W, H), W_ref, rtol=1e-10, atol=1e-12)
+    H_ref = H.copy()
+    for j in range(H.shape[0]):
+        H_ref[j, :] = nnls_column(X.T, H_ref.T, W.T, j)
+    np.testing.assert_allclose(nt.hals_update_H(X, W, H), H_ref, rtol=1e-10, atol=1e-12)
+
+
+def test_hals_column_with_zero_component_is_left_alone():
+    X, W, H = nt.derivation.random_problem(6, 5, 3, random_state=0)
+    H[1, :] = 0  # component 1 is never used: its weights have no best value
+    np.testing.assert_array_equal(nt.hals_update_W(X, W, H)[:, 1], W[:, 1])
+
+
+@pytest.fixture(scope="module")
+def planted():
+    X, _, _ = nt.planted_nmf(200, 100, 5, noise=0.01)
+    W0, H0 = nt.initialize(X, 5, random_state=0)
+    return X, W0, H0
+
+
+def test_hals_has_the_iterates_of_sklearn_cd(planted):
+    """scikit-learn's "cd" (no shuffle, no penalty) is the same algorithm: same iterates."""
+    X, W0, H0 = planted
+    cd = cs.sklearn_cd_curve(X, W0, H0, max_iters=[1, 10, 50])
+    hals = cs.nmf_curve(X, W0, H0, "hals", max_iter=50)
+    np.testing.assert_allclose(cd.losses, hals.losses[cd.iterations], rtol=1e-9)
+    np.testing.assert_allclose(cd.W, hals.W, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(cd.H, hals.H, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="Measured: nmf_teach's numpy HALS has exactly scikit-learn cd's iterates but takes "
+    "about 1.6-2x longer per iteration on this 200x100, k=5 problem (a Python loop of small "
+    "numpy calls per column versus one Cython loop), so for mid-sized budgets cd reaches a lower "
+    "loss. HALS wins only for budgets under ~1 ms (scikit-learn's fixed input-checking cost).",
+)
+def test_hals_matches_sklearn_cd_for_the_same_time_budget(planted):
+    """Same start, same wall-time budget: HALS's loss must be at most cd's (up to 0.1%).
+
+    The budgets are the times scikit-learn's whole fit takes for max_iter = 20, 50, 100
+    (best of 3 calls: load on a shared machine only ever adds time); HALS gets its
+    best-of-3 cumulative update times.
+    """
+    X, W0, H0 = planted
+    cd = cs.sklearn_cd_curve(X, W0, H0, max_iters=[20, 50, 100], repeat=3)
+    hals = cs.nmf_curve(X, W0, H0, "hals", max_iter=300, repeat=3)
+    for budget, cd_loss in zip(cd.times[1:], cd.losses[1:]):
+        hals_loss, _ = cs.loss_within_budget(hals, budget)
+        assert hals_loss <= cd_loss * (1 + 1e-3), (budget, hals_loss, cd_loss)
+
+
+def test_hals_beats_mu_in_the_same_iterations(planted):
+    X, W0, H0 = planted
+    for n_iter in (10, 50, 200):
+        mu = nt.nmf(X, 5, method="mu", W0=W0, H0=H0, max_iter=n_iter)
+        hals = nt.nmf(X, 5, method="hals", W0=W0, H0=H0, max_iter=n_iter)
+        assert hals.loss < mu.loss
