@@ -15,7 +15,7 @@ One module per idea the book teaches:
 Use it as ``import nmf_teach as nt``.
 """
 
-from . import benchmark, compare_solvers, data, derivation, descent, linalg, objective, plotting, regularization, solvers, updates, widgets, uniqueness
+from . import benchmark, compare, compare_solvers, data, derivation, descent, linalg, objective, plotting, regularization, solvers, updates, widgets, uniqueness
 from .data import LabeledMatrix, digits, food_orders, food_orders_truth, planted_nmf
 from .derivation import DerivationStep, mu_derivation, verify_derivation
 from .linalg import (
