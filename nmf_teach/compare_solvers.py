@@ -19,9 +19,9 @@ That time includes scikit-learn's own input checks and copies (a fixed cost of
 a fraction of a millisecond), because that is what a user pays for a fit.
 
 On a shared machine a single timing is noisy, and noise only ever *adds* time.
-Both kinds of curve therefore take the best of ``repeat`` runs: element-wise
-minimum of the cumulative times for :func:`nmf_curve`, minimum per fit for
-:func:`sklearn_cd_curve`. The losses do not depend on the timing: every run
+Both kinds of curve therefore take the best of ``repeat`` runs: for
+:func:`nmf_curve` the shortest duration of each iteration over the runs, added
+up; for :func:`sklearn_cd_curve` the shortest time of each fit. The losses do not depend on the timing: every run
 from the same start gives the same iterates.
 """
 
@@ -107,7 +107,9 @@ def nmf_curve(X, W0, H0, method="hals", *, max_iter=100, repeat=1):
     method : {"mu", "gd", "pgd", "hals"}, default="hals"
     max_iter : int, default=100
     repeat : int, default=1
-        Run this many times and keep, per iteration, the smallest cumulative time.
+        Run this many times; each iteration counts with its shortest duration over
+        the runs, and ``times`` adds these up. A pause of the machine during one
+        run then does not show in the curve.
 
     Returns
     -------
@@ -122,7 +124,8 @@ def nmf_curve(X, W0, H0, method="hals", *, max_iter=100, repeat=1):
     method = check_option(method, METHODS, "method")
     repeat = _check_repeat(repeat)
     runs = [nmf(X, W0.shape[1], method=method, W0=W0, H0=H0, max_iter=max_iter) for _ in range(repeat)]
-    times = np.min([r.times for r in runs], axis=0)
+    durations = np.min([np.diff(r.times) for r in runs], axis=0)
+    times = np.concatenate([[0.0], np.cumsum(durations)])
     best = runs[0]
     return SolverCurve(method, np.arange(best.n_iter + 1), best.losses.copy(), times, best.W, best.H)
 
