@@ -1,0 +1,409 @@
+"""The website as readers meet it: every page of _toc.yml in a headless Chromium.
+
+Each page is visited once at desktop size (1280x800) and once at phone size
+(390x844); what is seen is recorded, screenshots go to ``_build/screenshots/``,
+and the tests below check the record, one test per page and concern.
+"""
+
+import re
+import urllib.parse
+
+import pytest
+
+from browser_support import AXE_JS, DESKTOP, PHONE, ROOT, SCREENSHOTS, load_config, toc_pages
+
+PAGES = toc_pages()
+
+# Console errors that are harmless, each with the reason. Matched as whole messages.
+CONSOLE_ALLOW = {
+    "uncaught: Identifier 'THEBE_JS_URL' has already been declared":
+        "sphinx-thebe 0.3.1 under Sphinx 7.4 writes its one-line config <script> twice; the "
+        "second, identical `const` declaration is rejected and the first is used "
+        "(test_thebe_config_duplicates_are_identical checks they are identical)",
+    "Got invalid theme mode: . Resetting to auto.":
+        "pydata-sphinx-theme on a first visit (nothing in localStorage yet) reads an empty mode "
+        "and falls back to 'auto', which is the intended default",
+}
+
+# axe-core violations in markup of the theme or of Sphinx that config/CSS cannot change:
+# (rule id, regex on the element's opening tag) -> reason. Only critical and serious
+# violations are checked; axe's CSS selectors are unstable, so the tag is matched.
+AXE_ALLOW = {
+    ("label-content-name-mismatch", r'^<button class="[^"]*\bsearch-button__button\b[^"]*" aria-label="Search"'):
+        "pydata-sphinx-theme's search button is labelled 'Search' while its visible text adds the "
+        "'Ctrl+K' shortcut (theme template)",
+    ("label-content-name-mismatch", r'^<button class="[^"]*\btheme-switch-button\b[^"]*" aria-label="Color mode"'):
+        "pydata-sphinx-theme's colour-mode button is labelled 'Color mode'; axe reads the titles of "
+        "its three icons as visible text (theme template)",
+    ("aria-required-children", r'^<div role="list" class="citation-list">$'):
+        "the bibliography page only: Sphinx's HTML writer marks each entry role=doc-biblioentry, "
+        "which ARIA 1.2 deprecated, so axe does not count the entries as list items",
+}
+
+# Hosts a page may ask for (answered locally or stubbed by the tests), with the reason.
+EXTERNAL_ALLOW = {
+    "cdn.jsdelivr.net": "MathJax 3 (mathjax_path in _config.yml); answered from node_modules in the tests",
+    "maxcdn.bootstrapcdn.com": "Font Awesome 4 icons of matplotlib's to_jshtml scrubber buttons",
+}
+
+PHONE_TOLERANCE_PX = 2
+
+_COLLECT_JS = r"""
+() => {
+  const art = document.querySelector('article.bd-article') || document.body;
+  const skip = 'pre, code, script, style, textarea, mjx-container, .highlight, .MathJax';
+  let text = '';
+  const walker = document.createTreeWalker(art, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const n = walker.currentNode;
+    if (n.parentElement && !n.parentElement.closest(skip)) text += n.nodeValue + ' ';
+  }
+  const rawTex = [];
+  for (const pat of [/\\\(/, /\\\)/, /\\\[/, /\\\]/, /\$\$/, /\\begin\{/, /\$\\[a-zA-Z]+/]) {
+    const m = text.match(pat);
+    if (m) rawTex.push(text.slice(Math.max(0, m.index - 40), m.index + 40));
+  }
+  const imgs = Array.from(document.querySelectorAll('img')).map(img => ({
+    src: (img.getAttribute('src') || '').slice(0, 80),
+    alt: img.getAttribute('alt'),
+    output: !!img.closest('.cell_output, .nmf-scrubber'),
+  }));
+  const widgets = Array.from(document.querySelectorAll(
+      '.jupyter-widgets, .widget-area, .jupyter-widgets-view, ' +
+      'script[type="application/vnd.jupyter.widget-view+json"]'))
+    .map(e => e.tagName.toLowerCase() + '.' + (e.className || e.getAttribute('type')));
+  const hrefs = sel => Array.from(document.querySelectorAll(sel)).map(a => a.href);
+  const thebeConfigs = Array.from(document.querySelectorAll('script:not([src])'))
+    .map(s => s.textContent.trim()).filter(t => t.includes('THEBE_JS_URL ='));
+  return {
+    title: document.title,
+    mathSource: art.querySelectorAll('.math').length,
+    mjx: document.querySelectorAll('mjx-container').length,
+    mjxErrors: Array.from(document.querySelectorAll('mjx-merror')).map(e => e.getAttribute('data-mjx-error') || e.textContent),
+    rawTex, imgs, widgets,
+    solutions: document.querySelectorAll('.solution.dropdown, details.solution').length,
+    scrubbers: document.querySelectorAll('.nmf-scrubber').length,
+    launch: hrefs('.dropdown-launch-buttons a'),
+    thebe: document.querySelectorAll('.btn-launch-thebe').length,
+    thebeConfig: (document.querySelector('script[type="text/x-thebe-config"]') || {}).textContent || '',
+    download: hrefs('a.btn-download-source-button'),
+    repoButton: hrefs('a.btn-source-repository-button'),
+    thebeConfigs,
+  };
+}
+"""
+
+# Corner pixels of every output figure: opaque (alpha 255) means readable on a dark page.
+_OPAQUE_JS = r"""
+() => Array.from(document.querySelectorAll('.cell_output img, .nmf-scrubber img')).map(img => {
+  const c = document.createElement('canvas');
+  const w = img.naturalWidth, h = img.naturalHeight;
+  if (!w || !h) return {src: img.src.slice(0, 60), alpha: null};
+  c.width = w; c.height = h;
+  const g = c.getContext('2d');
+  g.drawImage(img, 0, 0);
+  const corners = [[0, 0], [w - 1, 0], [0, h - 1], [w - 1, h - 1]];
+  const alpha = Math.min(...corners.map(([x, y]) => g.getImageData(x, y, 1, 1).data[3]));
+  return {src: (img.getAttribute('src') || '').slice(0, 60), alpha};
+})
+"""
+
+_OVERFLOW_JS = r"""
+(tol) => {
+  const vw = document.documentElement.clientWidth;
+  const scrolls = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+      const ox = getComputedStyle(p).overflowX;
+      if ((ox === 'auto' || ox === 'scroll') && p.clientWidth <= vw) return true; }
+    return false; };
+  const wide = [];
+  const art = document.querySelector('article.bd-article');
+  if (art) for (const e of art.querySelectorAll('*')) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.right <= vw + tol) continue;
+    if (e.closest('mjx-assistive-mml')) continue;  // visually hidden MathML for screen readers
+    if (scrolls(e)) continue;
+    wide.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+              (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : '') +
+              ' right=' + Math.round(r.right));
+    if (wide.length >= 8) break;
+  }
+  return {vw, scrollWidth: document.documentElement.scrollWidth, wide};
+}
+"""
+
+_AXE_RUN_JS = r"""
+() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => ({
+  id: v.id, impact: v.impact, help: v.help,
+  nodes: v.nodes.map(n => n.html.split('>')[0] + '>'),
+})))
+"""
+
+
+def _shot_name(name, kind):
+    return SCREENSHOTS / f"{name.replace('/', '__')}-{kind}.png"
+
+
+def _wait_for_math(page):
+    if page.locator(".math").count() == 0:
+        return
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                           timeout=15000)
+    page.evaluate("() => MathJax.startup.promise.then(() => true)")
+
+
+def _check_dropdowns(page):
+    """Each solution dropdown: closed at first, open after one click on its toggle."""
+    results = []
+    for i, box in enumerate(page.locator(".solution.dropdown, details.solution").all()):
+        box.scroll_into_view_if_needed()
+        if box.evaluate("e => e.tagName") == "DETAILS":
+            closed = not box.evaluate("e => e.open")
+            box.locator("summary").first.click()
+            opened = box.evaluate("e => e.open")
+        else:
+            body = box.locator(":scope > :not(.admonition-title)").first
+            closed = "toggle-hidden" in (box.get_attribute("class") or "") and not body.is_visible()
+            box.locator("button.toggle-button").first.click()
+            page.wait_for_timeout(50)
+            opened = "toggle-hidden" not in (box.get_attribute("class") or "") and body.is_visible()
+        label = box.locator(".admonition-title, summary").first.inner_text().strip() or f"dropdown {i}"
+        results.append({"label": label, "closed_at_first": closed, "opens_on_click": opened})
+    return results
+
+
+def _check_scrubbers(page):
+    """Each scrubber: the frame (img src) changes with the slider and with 'Next frame'."""
+    results = []
+    for i, s in enumerate(page.locator(".nmf-scrubber").all()):
+        s.scroll_into_view_if_needed()
+        img = s.locator("img").first
+        slider = s.locator("input[type=range]").first
+        src0 = img.get_attribute("src") or ""
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        src1 = img.get_attribute("src") or ""
+        s.get_by_role("button", name="Next frame").click()
+        src2 = img.get_attribute("src") or ""
+        results.append({"index": i, "frames": int(slider.get_attribute("max") or 0) + 1,
+                        "starts_with_frame": src0.startswith("data:image"),
+                        "slider_changes_frame": bool(src0) and src1 != src0,
+                        "next_changes_frame": bool(src1) and src2 != src1})
+    return results
+
+
+def _visit(new_page, site, name):
+    rec = {"name": name}
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    url = f"{site}/{name}.html"
+
+    page = new_page(DESKTOP)
+    try:
+        resp = page.goto(url, wait_until="load")
+        rec["status"] = resp.status if resp else None
+        _wait_for_math(page)
+        page.wait_for_timeout(150)  # togglebutton and the scrubbers initialise on load
+        rec.update(page.evaluate(_COLLECT_JS))
+        rec["opaque"] = page.evaluate(_OPAQUE_JS)
+        page.add_script_tag(path=str(AXE_JS))
+        rec["axe"] = page.evaluate(_AXE_RUN_JS)
+        page.screenshot(path=str(_shot_name(name, "desktop")))
+        rec["dropdowns"] = _check_dropdowns(page)
+        rec["scrubber_checks"] = _check_scrubbers(page)
+        # dark mode, as the theme's switch sets it; scrolled to the first figure if any
+        page.evaluate("() => { document.documentElement.dataset.mode = 'dark';"
+                      " document.documentElement.dataset.theme = 'dark'; }")
+        fig = page.locator(".cell_output img, .nmf-scrubber img")
+        if fig.count():
+            fig.first.scroll_into_view_if_needed()
+        else:
+            page.evaluate("() => window.scrollTo(0, 0)")
+        page.wait_for_timeout(100)
+        page.screenshot(path=str(_shot_name(name, "dark")))
+        rec["console_errors"] = list(page.console_errors)
+        rec["external"] = list(page.external)
+    finally:
+        page.context.close()
+
+    page = new_page(PHONE)
+    try:
+        page.goto(url, wait_until="load")
+        _wait_for_math(page)
+        rec["phone"] = page.evaluate(_OVERFLOW_JS, PHONE_TOLERANCE_PX)
+        page.screenshot(path=str(_shot_name(name, "phone")), full_page=True)
+        rec["console_errors"] += [e for e in page.console_errors if e not in rec["console_errors"]]
+    finally:
+        page.context.close()
+    return rec
+
+
+@pytest.fixture(scope="session")
+def visited(new_page, site):
+    cache = {}
+
+    def get(name):
+        # a visit that fails is not retried by every later test of the page
+        if name not in cache:
+            try:
+                cache[name] = _visit(new_page, site, name)
+            except Exception as exc:
+                cache[name] = exc
+                raise
+        if isinstance(cache[name], Exception):
+            pytest.fail(f"visiting {name} failed: {cache[name]!r}", pytrace=False)
+        return cache[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def repo():
+    cfg = load_config()
+    r = cfg["repository"]
+    url = r["url"].rstrip("/")
+    owner_repo = urllib.parse.urlparse(url).path.strip("/")
+    return {"url": url, "owner_repo": owner_repo, "branch": r.get("branch", "main"),
+            "path_to_book": (r.get("path_to_book") or "").strip("/"), "launch": cfg["launch_buttons"]}
+
+
+def _is_notebook(name):
+    return (ROOT / f"{name}.ipynb").exists()
+
+
+# --------------------------------------------------------------------------- tests
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_without_console_errors(visited, name):
+    rec = visited(name)
+    assert rec["status"] == 200, f"{name}: HTTP {rec['status']}"
+    bad = [e for e in rec["console_errors"] if e not in CONSOLE_ALLOW]
+    assert not bad, f"{name}: console errors:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_nothing_unexpected_from_other_sites(visited, name):
+    hosts = {urllib.parse.urlparse(u).hostname for u in visited(name)["external"]}
+    unexpected = sorted(h for h in hosts if h not in EXTERNAL_ALLOW)
+    assert not unexpected, f"{name} asks other sites for: {unexpected}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_thebe_config_duplicates_are_identical(visited, name):
+    # the reason the THEBE_JS_URL console error is allow-listed
+    configs = visited(name)["thebeConfigs"]
+    assert len(set(configs)) <= 1, f"{name}: different thebe configs: {configs}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_math_is_rendered(visited, name):
+    rec = visited(name)
+    if rec["mathSource"]:
+        assert rec["mjx"] >= rec["mathSource"], (
+            f"{name}: {rec['mathSource']} math elements but only {rec['mjx']} rendered by MathJax")
+    assert not rec["mjxErrors"], f"{name}: MathJax errors: {rec['mjxErrors']}"
+    assert not rec["rawTex"], f"{name}: raw TeX left in the visible text: {rec['rawTex']}"
+
+
+_PATHLIKE = re.compile(r"^\S*[/\\]\S*$|^\S+\.(png|jpe?g|gif|svg|webp)$", re.I)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_images_have_alt_text(visited, name):
+    bad = []
+    for img in visited(name)["imgs"]:
+        alt = (img["alt"] or "").strip()
+        if not alt or _PATHLIKE.match(alt):
+            bad.append(f"img src={img['src']!r} alt={img['alt']!r}")
+    assert not bad, (f"{name}: images without real alt text (set it with booktools.code(..., alt=...), "
+                     "i.e. cell metadata mystnb.image.alt):\n" + "\n".join(bad))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_dead_widgets(visited, name):
+    widgets = visited(name)["widgets"]
+    assert not widgets, (f"{name} shows ipywidgets that need a kernel (tag the nt.interact cell "
+                         f"remove-output and add an nt.scrubber): {widgets}")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_output_figures_are_opaque(visited, name):
+    bad = [f"{o['src']} (corner alpha {o['alpha']})" for o in visited(name)["opaque"] if o["alpha"] != 255]
+    assert not bad, f"{name}: figures with transparent backgrounds (unreadable in dark mode): {bad}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_solution_dropdowns_start_closed_and_open_on_click(visited, name):
+    rec = visited(name)
+    assert len(rec["dropdowns"]) == rec["solutions"]
+    bad = [d for d in rec["dropdowns"] if not (d["closed_at_first"] and d["opens_on_click"])]
+    assert not bad, f"{name}: solution dropdowns that are open at first or do not open: {bad}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_scrubbers_change_frame(visited, name):
+    rec = visited(name)
+    assert len(rec["scrubber_checks"]) == rec["scrubbers"]
+    bad = [s for s in rec["scrubber_checks"]
+           if not (s["frames"] > 1 and s["starts_with_frame"] and s["slider_changes_frame"]
+                   and s["next_changes_frame"])]
+    assert not bad, f"{name}: scrubbers whose frame does not change: {bad}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_launch_and_download_buttons(visited, repo, name):
+    rec = visited(name)
+    assert rec["repoButton"] == [repo["url"]], f"{name}: repository button {rec['repoButton']}"
+    if not _is_notebook(name):
+        return
+    nb = f"{repo['path_to_book'] + '/' if repo['path_to_book'] else ''}{name}.ipynb"
+    hub = repo["launch"]["binderhub_url"].rstrip("/")
+    colab = repo["launch"]["colab_url"].rstrip("/")
+    assert sorted(rec["launch"]) == sorted([
+        f"{hub}/v2/gh/{repo['owner_repo']}/{repo['branch']}?urlpath=lab/tree/{nb}",
+        f"{colab}/github/{repo['owner_repo']}/blob/{repo['branch']}/{nb}",
+    ]), f"{name}: launch links {rec['launch']}"
+    assert rec["thebe"] == 1, f"{name}: no Live Code (Thebe) button"
+    assert f'repo: "{repo["owner_repo"]}"' in rec["thebeConfig"], rec["thebeConfig"]
+    assert len(rec["download"]) == 1 and rec["download"][0].endswith(f"/_sources/{name}.ipynb"), rec["download"]
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if _is_notebook(p)])
+def test_download_link_serves_the_notebook(visited, site, name):
+    import json
+    import urllib.request
+
+    (href,) = visited(name)["download"]
+    with urllib.request.urlopen(href, timeout=10) as r:
+        nb = json.loads(r.read().decode("utf-8"))
+    assert nb["cells"], f"{href} is an empty notebook"
+
+
+def _axe_allowed(rule, tag):
+    return any(rule == r and re.search(pattern, tag) for (r, pattern) in AXE_ALLOW)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_accessibility_no_serious_violations(visited, name):
+    bad = []
+    for v in visited(name)["axe"]:
+        if v["impact"] not in ("critical", "serious"):
+            continue
+        nodes = [n for n in v["nodes"] if not _axe_allowed(v["id"], n)]
+        if nodes:
+            bad.append(f"[{v['impact']}] {v['id']}: {v['help']} at {nodes[:5]}")
+    assert not bad, f"{name}: axe-core violations:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_phone_width_has_no_horizontal_overflow(visited, name):
+    ph = visited(name)["phone"]
+    assert ph["scrollWidth"] <= PHONE["width"] + PHONE_TOLERANCE_PX and not ph["wide"], (
+        f"{name} at {PHONE['width']} px: page {ph['scrollWidth']} px wide; elements sticking out "
+        f"(outside any scrollable block): {ph['wide']}")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_screenshots_saved(visited, name):
+    visited(name)
+    for kind in ("desktop", "dark", "phone"):
+        assert _shot_name(name, kind).stat().st_size > 1000
