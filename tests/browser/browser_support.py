@@ -33,8 +33,11 @@ def missing(what):
 
 
 def chromium_path():
-    for p in (os.environ.get("NMF_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-              shutil.which("chromium-browser")):
+    """Debian's Chromium, or the browser named by NMF_CHROMIUM (only that one, if set)."""
+    if os.environ.get("NMF_CHROMIUM"):
+        p = os.environ["NMF_CHROMIUM"]
+        return p if pathlib.Path(p).exists() else None
+    for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
         if p and pathlib.Path(p).exists():
             return p
     return None

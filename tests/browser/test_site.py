@@ -219,18 +219,15 @@ def _visit(new_page, site, name):
             page.evaluate("() => window.scrollTo(0, 0)")
         page.wait_for_timeout(100)
         page.screenshot(path=str(_shot_name(name, "dark")))
-        rec["console_errors"] = list(page.console_errors)
-        rec["external"] = list(page.external)
-    finally:
-        page.context.close()
-
-    page = new_page(PHONE)
-    try:
-        page.goto(url, wait_until="load")
-        _wait_for_math(page)
+        # phone width: the same page (MathJax already typeset), light again, solutions open
+        page.evaluate("() => { document.documentElement.dataset.mode = 'light';"
+                      " document.documentElement.dataset.theme = 'light'; window.scrollTo(0, 0); }")
+        page.set_viewport_size(PHONE)
+        page.wait_for_timeout(300)
         rec["phone"] = page.evaluate(_OVERFLOW_JS, PHONE_TOLERANCE_PX)
         page.screenshot(path=str(_shot_name(name, "phone")), full_page=True)
-        rec["console_errors"] += [e for e in page.console_errors if e not in rec["console_errors"]]
+        rec["console_errors"] = list(page.console_errors)
+        rec["external"] = list(page.external)
     finally:
         page.context.close()
     return rec
