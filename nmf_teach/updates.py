@@ -339,14 +339,29 @@ def hals_update_W(X, W, H):
     return _hals_W(X, W, H)
 
 
-def _hals_W(X, W, H):
-    W = W.copy()
-    XHt = X @ H.T
-    HHt = H @ H.T
-    for j in range(W.shape[1]):
-        if HHt[j, j] > 0:
-            W[:, j] = np.maximum(0.0, W[:, j] + (XHt[:, j] - W @ HHt[:, j]) / HHt[j, j])
-    return W
+def _hals_rows(A, N, G, sweeps=1):
+    """HALS sweeps, in place, over the rows of A (k, p).
+
+    Minimizes ``‖Y − Aᵀ B‖²_F`` over ``A ≥ 0`` one row at a time, given only
+    ``N = B Yᵀ`` (k, p) and ``G = B Bᵀ`` (k, k): row j becomes
+    ``max(0, A[j] + (N[j] − G[j] A) / G[j, j])``. Rows are contiguous in memory,
+    so each update is a handful of fast vector operations. A row whose ``G[j, j]``
+    is 0 (an empty component) is left as it is.
+    """
+    for _ in range(sweeps):
+        for j in range(A.shape[0]):
+            g = G[j, j]
+            if g > 0:
+                t = N[j] - G[j] @ A
+                t /= g
+                t += A[j]
+                np.maximum(t, 0.0, out=A[j])
+    return A
+
+
+def _hals_W(X, W, H, sweeps=1):
+    A = np.ascontiguousarray(W.T, dtype=float).copy()  # row j of A is column j of W
+    return np.ascontiguousarray(_hals_rows(A, H @ X.T, H @ H.T, sweeps).T)
 
 
 def hals_update_H(X, W, H):
@@ -370,21 +385,21 @@ def hals_update_H(X, W, H):
     return _hals_H(X, W, H)
 
 
-def _hals_H(X, W, H):
-    return _hals_W(X.T, H.T, W.T).T
+def _hals_H(X, W, H, sweeps=1):
+    return _hals_rows(np.array(H, dtype=float), W.T @ X, W.T @ W, sweeps)
 
 
 # --------------------------------------------------------------------------
 # one full iteration
 # --------------------------------------------------------------------------
-def _step(X, W, H, method, learning_rate):
+def _step(X, W, H, method, learning_rate, sweeps=1):
     """One alternating iteration on validated arrays: W first, then H."""
     if method == "mu":
         W = _mu_W(X, W, H)
         return W, _mu_H(X, W, H)
     if method == "hals":
-        W = _hals_W(X, W, H)
-        return W, _hals_H(X, W, H)
+        W = _hals_W(X, W, H, sweeps)
+        return W, _hals_H(X, W, H, sweeps)
     lr_W = _lipschitz_step(H @ H.T) if learning_rate is None else learning_rate
     W = W - lr_W * _gradient_W(X, W, H)
     if method == "pgd":

