@@ -116,7 +116,7 @@ def write_notebook(path, cells, *, root=None):
 
 def _dump(path, nb):
     for i, cell in enumerate(nb["cells"]):
-        cell.setdefault("id", f"cell-{i}")
+        cell["id"] = f"cell-{i}"  # unique and stable: nbformat 4.5 refuses duplicate ids
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

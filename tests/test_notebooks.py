@@ -39,6 +39,12 @@ def test_toc_lists_every_page_and_only_existing_pages(root):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_cell_ids_unique(path):
+    ids = [c.get("id") for c in cells(path)]
+    assert None not in ids and len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_first_cell_installs_on_colab_only(path, root):
     first = cells(path)[0]
     url = yaml.safe_load((root / "_config.yml").read_text())["repository"]["url"].rstrip("/")
