@@ -127,7 +127,12 @@ _OVERFLOW_JS = r"""
               ' right=' + Math.round(r.right));
     if (wide.length >= 8) break;
   }
-  return {vw, scrollWidth: document.documentElement.scrollWidth, wide};
+  // figures must fit whole, even inside a scrollable output block
+  const figs = Array.from(document.querySelectorAll('.cell_output img, .nmf-scrubber img'))
+    .filter(i => i.getBoundingClientRect().right > vw + tol)
+    .map(i => (i.getAttribute('alt') || i.getAttribute('src') || '').slice(0, 60) +
+              ' right=' + Math.round(i.getBoundingClientRect().right));
+  return {vw, scrollWidth: document.documentElement.scrollWidth, wide, figs};
 }
 """
 
@@ -397,6 +402,7 @@ def test_phone_width_has_no_horizontal_overflow(visited, name):
     assert ph["scrollWidth"] <= PHONE["width"] + PHONE_TOLERANCE_PX and not ph["wide"], (
         f"{name} at {PHONE['width']} px: page {ph['scrollWidth']} px wide; elements sticking out "
         f"(outside any scrollable block): {ph['wide']}")
+    assert not ph["figs"], f"{name} at {PHONE['width']} px: figures wider than the screen: {ph['figs']}"
 
 
 @pytest.mark.parametrize("name", PAGES)
