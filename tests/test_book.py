@@ -20,7 +20,10 @@ def test_book_builds_without_warnings(built_book):
     out = built_book["output"]
     assert built_book["returncode"] == 0, out[-5000:]
     assert "build succeeded" in out or out == "(prebuilt)", out[-3000:]
-    assert "WARNING" not in out, "\n".join(line for line in out.splitlines() if "WARNING" in line)
+    # Sphinx warnings read "path: WARNING: ..."; -W turns them into a failed build, and this
+    # names them. (ipykernel's "[IPKernelApp] WARNING | Kernel is running over TCP" is not one.)
+    sphinx_warnings = [line for line in out.splitlines() if "WARNING:" in line]
+    assert not sphinx_warnings, "\n".join(sphinx_warnings)
 
 
 def test_every_toc_page_is_built(built_book, root):
@@ -60,9 +63,9 @@ def test_every_chapter_executes_under_20_seconds(built_book, root):
 
 
 def test_bibliography_has_the_papers(built_book):
-    text = (built_book["html"] / "book" / "bibliography.html").read_text(encoding="utf-8")
-    for needle in ("Learning the parts of objects", "Algorithms for Non-negative Matrix Factorization",
-                   "Convergence of Multiplicative Update"):
+    text = (built_book["html"] / "book" / "bibliography.html").read_text(encoding="utf-8").lower()
+    for needle in ("learning the parts of objects", "algorithms for non-negative matrix factorization",
+                   "convergence of multiplicative update"):
         assert needle in text
 
 
