@@ -56,7 +56,7 @@ def heatmap(A, *, ax=None, row_labels=None, col_labels=None, title=None, annotat
 
     Notes
     -----
-    First used in *The NMF problem*.
+    First used in *Gradient descent*.
     """
     import matplotlib.pyplot as plt
 
@@ -112,7 +112,7 @@ def plot_factorization(X, W, H, *, row_labels=None, col_labels=None, component_l
 
     Notes
     -----
-    Explained in *The pizza, chicken and burger+fries example*.
+    First used in *The NMF problem*; read closely in *The pizza, chicken and burger+fries example*.
     """
     import matplotlib.pyplot as plt
 
@@ -156,7 +156,7 @@ def plot_losses(runs, *, ax=None, x="iteration", logy=True, title=None):
 
     Notes
     -----
-    Explained in *Gradient descent vs multiplicative update*.
+    First used in *Gradient descent*; explained in *Gradient descent vs multiplicative update*.
     """
     import matplotlib.pyplot as plt
 
