@@ -67,17 +67,20 @@ nonneg = arrays(
 )
 
 
+@pytest.mark.parametrize("method", ["mu", "hals", "pgd"])
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(X=nonneg, k=st.integers(1, 4), scale=st.sampled_from([1e-3, 1.0, 1e3]),
        zero_row=st.booleans(), zero_col=st.booleans(), seed=st.integers(0, 2**16))
-def test_mu_never_increases_loss(X, k, scale, zero_row, zero_col, seed):
+def test_loss_never_increases(method, X, k, scale, zero_row, zero_col, seed):
+    """Lee & Seung for MU; exact block minimization for HALS; the safe step 1/L for PGD."""
     X = X * scale
     if zero_row:
         X[0, :] = 0
     if zero_col:
         X[:, -1] = 0
-    res = nt.nmf(X, k, max_iter=30, random_state=seed)
+    res = nt.nmf(X, k, method=method, max_iter=30, random_state=seed)
     assert np.all(np.isfinite(res.losses)) and np.all(np.isfinite(res.W)) and np.all(np.isfinite(res.H))
+    assert (res.W >= 0).all() and (res.H >= 0).all()
     rises = np.diff(res.losses)
     assert np.all(rises <= 1e-9 * res.losses[:-1] + 1e-12 * scale ** 2), rises.max()
 
