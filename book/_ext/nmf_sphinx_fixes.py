@@ -1,0 +1,40 @@
+"""Two fixes to the HTML that Sphinx writes, registered in _config.yml (sphinx: local_extensions).
+
+1. Each inline script only once. sphinx-thebe 0.3.1 registers its one-line config
+   script (``const THEBE_JS_URL = ...``) with ``app.add_js_file(None, body=...)`` in
+   ``env-before-read-docs``, i.e. after the HTML builder was set up. Sphinx 7.4 then
+   keeps it twice: once as given (filename ``None``, added to the builder at once) and
+   once as filename ``''`` (re-added from the registry in ``prepare_writing``); the two
+   compare unequal, so both are written and the second ``const`` fails in the browser
+   ("Identifier 'THEBE_JS_URL' has already been declared").
+
+2. Bibliography entries as list items. Sphinx writes each citation as
+   ``<div class="citation" role="doc-biblioentry">`` inside ``<div role="list">``;
+   ARIA 1.2 deprecated doc-biblioentry, so the list has no items for assistive
+   technology (axe-core: aria-required-children). ``listitem`` is the replacement
+   the DPUB-ARIA module recommends.
+"""
+
+
+def _asset_key(js):
+    return (js.filename or "", js.priority, tuple(sorted(js.attributes.items())))
+
+
+def _fix_page(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if scripts is not None:
+        seen, unique = set(), []
+        for js in scripts:
+            key = _asset_key(js)
+            if key not in seen:
+                seen.add(key)
+                unique.append(js)
+        context["script_files"] = unique
+    body = context.get("body")
+    if body and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+def setup(app):
+    app.connect("html-page-context", _fix_page)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
