@@ -56,8 +56,16 @@ def test_first_cell_installs_on_colab_only(path, root):
 def test_self_contained(path):
     code = "\n".join(text(c) for c in cells(path, "code")[1:])
     assert "import nmf_teach as nt" in code
-    for bad in ("fetch_", "urlopen", "requests.", "open(", "../", "np.random.seed(", "np.random.rand"):
+    for bad in ("fetch_", "urlopen", "requests.", "open(", "../", "np.random.seed(", "np.random.rand",
+                "default_rng()", "RandomState()"):
         assert bad not in code, f"{path.name} uses {bad!r}: no network, no files, only seeded generators"
+    # estimators and generators that draw random numbers must be seeded (an NMF with a custom
+    # start, or a call that only reads the configuration, draws nothing)
+    calls = re.findall(r"\b(?:NMF|PCA|KMeans|make_blobs)\(([^()]*(?:\([^()]*\)[^()]*)*)\)(\.\w+)?", code)
+    unseeded = [args for args, method in calls
+                if "random_state" not in args and 'init="custom"' not in args and args.strip() != "..."
+                and method not in (".get_params", "._compute_regularization")]
+    assert not unseeded, f"{path.name}: scikit-learn call without random_state: {unseeded[:3]}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
