@@ -107,9 +107,8 @@ def nmf_curve(X, W0, H0, method="hals", *, max_iter=100, repeat=1, inner_sweeps=
     method : {"mu", "gd", "pgd", "hals"}, default="hals"
     max_iter : int, default=100
     repeat : int, default=1
-        Run this many times; each iteration counts with its shortest duration over
-        the runs, and ``times`` adds these up. A pause of the machine during one
-        run then does not show in the curve.
+        Run this many times and keep the fastest whole run (other programs can
+        only slow a run down), as :func:`sklearn_cd_curve` keeps its fastest fit.
     inner_sweeps : int, default=1
         Passed to :func:`nmf_teach.nmf` (accelerated HALS when > 1).
 
@@ -127,9 +126,8 @@ def nmf_curve(X, W0, H0, method="hals", *, max_iter=100, repeat=1, inner_sweeps=
     repeat = _check_repeat(repeat)
     runs = [nmf(X, W0.shape[1], method=method, W0=W0, H0=H0, max_iter=max_iter, inner_sweeps=inner_sweeps)
             for _ in range(repeat)]
-    durations = np.min([np.diff(r.times) for r in runs], axis=0)
-    times = np.concatenate([[0.0], np.cumsum(durations)])
-    best = runs[0]
+    best = min(runs, key=lambda r: r.times[-1])  # the fastest whole run, as for scikit-learn
+    times = best.times.copy()
     return SolverCurve(method, np.arange(best.n_iter + 1), best.losses.copy(), times, best.W, best.H)
 
 
@@ -233,8 +231,19 @@ def solver_curves(X, n_components, *, methods=("mu", "pgd", "hals"), sklearn_cd=
     """
     X = check_nonnegative(X, "X")
     k = check_n_components(n_components)
+    if isinstance(max_iter, (bool, np.bool_)) or not isinstance(max_iter, numbers.Integral):
+        raise TypeError(f"max_iter must be a positive integer, got {max_iter!r}.")
+    if max_iter < 1:
+        raise ValueError(f"max_iter must be a positive integer, got {max_iter}: a curve needs iterations.")
+    if isinstance(methods, str):
+        methods = (methods,)
+    if methods is None or not all(isinstance(m, str) for m in methods):
+        raise TypeError(f"methods must be a sequence of method names from {list(METHODS)}, got {methods!r}.")
+    methods = tuple(check_option(m, METHODS, "method") for m in methods)
     if (W0 is None) != (H0 is None):
         raise ValueError("Pass both W0 and H0, or neither.")
+    if W0 is not None and init != "random":
+        raise ValueError(f"W0 and H0 were given, so init={init!r} would be ignored; leave init at 'random'.")
     if W0 is None:
         init = check_option(init, ("random", "nndsvd", "nndsvda", "nndsvdar"), "init")
         W0, H0 = _initialize(X, k, init, _seed(random_state))
@@ -242,8 +251,6 @@ def solver_curves(X, n_components, *, methods=("mu", "pgd", "hals"), sklearn_cd=
         X, W0, H0 = _check_start(X, W0, H0)
         if W0.shape[1] != k:
             raise ValueError(f"W0 has {W0.shape[1]} columns but n_components is {k}.")
-    if isinstance(methods, str):
-        methods = (methods,)
     curves = {m: nmf_curve(X, W0, H0, m, max_iter=max_iter, repeat=repeat) for m in methods}
     if sklearn_cd:
         if cd_max_iters is None:

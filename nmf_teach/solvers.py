@@ -214,7 +214,9 @@ def nmf(
         The number of iterations (0 returns the start).
     tol : float, default=0.0
         Stop early once an iteration lowers the loss by less than
-        ``tol * losses[0]``; 0 runs all ``max_iter`` iterations.
+        ``tol * losses[0]`` (an iteration that raises the loss, as gradient
+        descent with a long step can, never counts as converged); 0 runs all
+        ``max_iter`` iterations.
     random_state : int or None, default=None
         Seed of the random initialization; ``None`` means 0.
     learning_rate : float, optional
@@ -319,7 +321,8 @@ def _run(X, W, H, method, init, max_iter, tol, learning_rate, keep_history, swee
             times.append(elapsed)
             if keep_history:
                 history.append((W.copy(), H.copy()))
-            if tol > 0 and losses[0] > 0 and (losses[-2] - losses[-1]) < tol * losses[0]:
+            # converged: the loss went down, by less than tol * (start loss); a rise is no convergence
+            if tol > 0 and losses[0] > 0 and 0 <= losses[-2] - losses[-1] < tol * losses[0]:
                 converged = True
                 break
     return NMFResult(

@@ -132,9 +132,37 @@ def lipschitz_step_H(W):
     return _lipschitz_step(W.T @ W)
 
 
+def _spectral_norm(G):
+    """‖G‖₂ computed on G scaled to largest entry 1, so tiny (subnormal) entries cannot
+    make the SVD fail."""
+    s = float(np.abs(G).max()) if G.size else 0.0
+    if s == 0.0:
+        return 0.0
+    return s * float(np.linalg.norm(G / s, 2))
+
+
 def _lipschitz_step(G):
-    L = 2.0 * float(np.linalg.norm(G, 2))
-    return 1.0 / L if L > 0 else 1.0
+    L = 2.0 * _spectral_norm(G)
+    if L == 0:
+        return 1.0
+    with np.errstate(over="ignore"):
+        step = 1.0 / L
+    if not np.isfinite(step):
+        raise ValueError(
+            f"The safe step 1/L = 1/(2‖G‖₂) is too large for float64 (L = {L:.3g}); "
+            "the factors are tiny: rescale the data (nmf() handles this case itself)."
+        )
+    return step
+
+
+def _safe_step(A, G, N):
+    """``A − ∇ / L`` for ``∇ = 2(AG − N)``, ``L = 2‖G‖₂``, evaluated with G scaled to
+    largest entry 1, so that a tiny G (tiny data) cannot overflow the step 1/L."""
+    s = float(np.abs(G).max()) if G.size else 0.0
+    if s == 0.0:  # G = 0 means the other factor is 0, and then N = 0 too: no gradient
+        return A
+    Gn = G / s
+    return A - (A @ Gn - N / s) / float(np.linalg.norm(Gn, 2))
 
 
 def _check_pair(W, H):
@@ -400,12 +428,16 @@ def _step(X, W, H, method, learning_rate, sweeps=1):
     if method == "hals":
         W = _hals_W(X, W, H, sweeps)
         return W, _hals_H(X, W, H, sweeps)
-    lr_W = _lipschitz_step(H @ H.T) if learning_rate is None else learning_rate
-    W = W - lr_W * _gradient_W(X, W, H)
+    if learning_rate is None:  # the safe steps 1/L_W, 1/L_H
+        W = _safe_step(W, H @ H.T, X @ H.T)
+    else:
+        W = W - learning_rate * _gradient_W(X, W, H)
     if method == "pgd":
         W = np.maximum(W, 0.0)
-    lr_H = _lipschitz_step(W.T @ W) if learning_rate is None else learning_rate
-    H = H - lr_H * _gradient_H(X, W, H)
+    if learning_rate is None:
+        H = _safe_step(H.T, W.T @ W, X.T @ W).T
+    else:
+        H = H - learning_rate * _gradient_H(X, W, H)
     if method == "pgd":
         H = np.maximum(H, 0.0)
     return W, H

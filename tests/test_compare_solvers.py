@@ -92,3 +92,24 @@ def test_bad_input(problem):
         cs.loss_within_budget(cs.nmf_curve(X, W0, H0, max_iter=2), -1.0)
     with pytest.raises(TypeError, match="SolverCurve"):
         cs.loss_within_budget([1, 2], 1.0)
+
+
+def test_solver_curves_checks_its_own_arguments():
+    X = np.ones((4, 3))
+    with pytest.raises(ValueError, match="max_iter must be a positive integer, got 0"):
+        cs.solver_curves(X, 2, max_iter=0)
+    with pytest.raises(TypeError, match="methods must be a sequence of method names"):
+        cs.solver_curves(X, 2, methods=None)
+    with pytest.raises(ValueError, match="Unknown method 'adam'"):
+        cs.solver_curves(X, 2, methods=("mu", "adam"))
+    with pytest.raises(ValueError, match="init='nndsvd' would be ignored"):
+        cs.solver_curves(X, 2, W0=np.ones((4, 2)), H0=np.ones((2, 3)), init="nndsvd")
+
+
+def test_nmf_curve_reports_the_fastest_whole_run():
+    X, _, _ = nt.planted_nmf(30, 20, 3, random_state=0)
+    W0, H0 = nt.initialize(X, 3)
+    curve = cs.nmf_curve(X, W0, H0, "mu", max_iter=20, repeat=3)
+    assert np.all(np.diff(curve.times) >= 0) and curve.times[0] == 0
+    single = nt.nmf(X, 3, W0=W0, H0=H0, max_iter=20)
+    np.testing.assert_array_equal(curve.losses, single.losses)  # timing never changes the iterates

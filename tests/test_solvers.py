@@ -120,6 +120,23 @@ def test_tol_stops_early():
     assert res.losses[-2] - res.losses[-1] < 1e-6 * res.losses[0]
 
 
+@pytest.mark.parametrize("method", ["gd", "pgd"])
+def test_safe_steps_survive_subnormal_data(method):
+    # found by hypothesis: entries ~1e-316 made the SVD behind ‖HHᵀ‖₂ fail and 1/L overflow
+    X = np.full((2, 2), 2.2e-316)
+    res = nt.nmf(X, 1, method=method, max_iter=5)
+    assert np.all(np.isfinite(res.W)) and np.all(np.isfinite(res.H)) and not res.diverged
+    with pytest.raises(ValueError, match="too large for float64"):
+        nt.lipschitz_step_W(np.full((1, 3), 1e-160))
+
+
+def test_rising_loss_is_not_convergence():
+    X, _, _ = nt.planted_nmf(10, 8, 2, random_state=0)
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        res = nt.nmf(X, 2, method="gd", learning_rate=0.3, tol=1e-3, max_iter=50)
+    assert not res.converged and res.losses[1] > res.losses[0]
+
+
 def test_W0_H0_not_modified_and_integer_input():
     X = np.array([[1, 2, 0], [3, 0, 1], [0, 1, 4], [2, 2, 2]])
     W0, H0 = np.full((4, 2), 0.5), np.full((2, 3), 0.5)
