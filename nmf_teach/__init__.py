@@ -3,14 +3,21 @@
 Notation throughout: X (m × n, rows are samples) ≈ W (m × k) H (k × n).
 One module per idea the book teaches:
 
-- :mod:`nmf_teach.linalg`      traces, Frobenius norms, Hadamard operations, gradient checks
-- :mod:`nmf_teach.objective`   the loss ‖X − WH‖²_F and its gradients
-- :mod:`nmf_teach.updates`     single steps: GD, projected GD, MU, HALS, data-driven rates
-- :mod:`nmf_teach.derivation`  the MU derivation as checked steps
-- :mod:`nmf_teach.solvers`     initialization and :func:`nmf`
-- :mod:`nmf_teach.data`        the food-order toy matrix, planted data, digits
-- :mod:`nmf_teach.plotting`    labelled heatmaps and loss curves
-- :mod:`nmf_teach.widgets`     live widgets and their kernel-free frame scrubbers
+- :mod:`nmf_teach.linalg`           traces, Frobenius norms, Hadamard operations, gradient checks
+- :mod:`nmf_teach.objective`        the loss ‖X − WH‖²_F and its gradients
+- :mod:`nmf_teach.descent`          plain gradient descent on toy functions of one or two variables
+- :mod:`nmf_teach.updates`          single steps: GD, projected GD, MU, HALS, data-driven rates
+- :mod:`nmf_teach.derivation`       the MU derivation as checked steps
+- :mod:`nmf_teach.solvers`          initialization and :func:`nmf`
+- :mod:`nmf_teach.benchmark`        flop counts, wall-clock timing and the KKT residual
+- :mod:`nmf_teach.compare`          NMF vs PCA/SVD and k-means: signs, sparsity, overlap, storage
+- :mod:`nmf_teach.regularization`   scikit-learn's L1/L2 penalties, objective and gradients
+- :mod:`nmf_teach.uniqueness`       comparing solutions up to permutation and scaling
+- :mod:`nmf_teach.compare_solvers`  loss-versus-time curves of several solvers from one start
+- :mod:`nmf_teach.data`             the food-order toy matrix, planted data, digits
+- :mod:`nmf_teach.plotting`         labelled heatmaps and loss curves
+- :mod:`nmf_teach.widgets`          live widgets and their kernel-free frame scrubbers
+- :mod:`nmf_teach.booktools`        notebook upkeep for authors (writing and cleaning chapters)
 
 Use it as ``import nmf_teach as nt``.
 """

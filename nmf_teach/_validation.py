@@ -16,6 +16,7 @@ __all__ = [
     "as_matrix",
     "check_nonnegative",
     "check_n_components",
+    "check_nonneg_int",
     "check_factor",
     "check_option",
     "check_positive_scalar",
@@ -26,6 +27,17 @@ __all__ = [
 def _first_index(mask):
     """Position of the first True entry of a boolean array, as a tuple of ints."""
     return tuple(int(i) for i in np.unravel_index(int(np.argmax(mask)), mask.shape))
+
+
+def _is_sparse(A):
+    """Whether ``A`` is a scipy sparse matrix or array (scipy is imported only if needed)."""
+    if not hasattr(A, "toarray"):
+        return False
+    try:
+        from scipy import sparse
+    except ImportError:  # pragma: no cover - scipy is a dependency of scikit-learn
+        return hasattr(A, "nnz")
+    return bool(sparse.issparse(A))
 
 
 def as_matrix(A, name="X", *, allow_empty=False):
@@ -49,7 +61,8 @@ def as_matrix(A, name="X", *, allow_empty=False):
     Raises
     ------
     TypeError
-        If ``A`` is ``None``, a string, or holds non-numeric or complex values.
+        If ``A`` is ``None``, a string, a scipy sparse matrix (pass ``A.toarray()``),
+        or holds non-numeric or complex values.
     ValueError
         If ``A`` is not 2-D, is empty, or has NaN or infinite entries.
     """
@@ -57,6 +70,11 @@ def as_matrix(A, name="X", *, allow_empty=False):
         raise TypeError(f"{name} is None; expected a 2-D array of real numbers.")
     if isinstance(A, (str, bytes)):
         raise TypeError(f"{name} is a string; expected a 2-D array of real numbers.")
+    if _is_sparse(A):
+        raise TypeError(
+            f"{name} is a scipy sparse matrix ({type(A).__name__}); sparse input is not "
+            f"supported here. Pass a dense array instead, e.g. {name}.toarray()."
+        )
     try:
         arr = np.asarray(A)
     except Exception as exc:  # ragged lists and the like
@@ -142,6 +160,36 @@ def check_n_components(n_components, name="n_components"):
     if n_components < 1:
         raise ValueError(f"{name} must be a positive integer, got {n_components}.")
     return int(n_components)
+
+
+def check_nonneg_int(value, name):
+    """Return ``value`` as a non-negative int, or raise.
+
+    Parameters
+    ----------
+    value : int
+        A count such as a number of steps; 0 is allowed.
+    name : str
+        The name used in error messages, e.g. ``"n_steps"``.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError
+        If it is not an integer (a bool or a float such as ``2.0`` is refused).
+    ValueError
+        If it is negative.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be a non-negative integer, got {value!r} of type {type(value).__name__}."
+        )
+    if value < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value}.")
+    return int(value)
 
 
 def check_factor(A, shape, name):

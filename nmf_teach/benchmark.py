@@ -125,7 +125,8 @@ def best_time(func, *args, repeat=5, number=1, **kwargs):
 
     Notes
     -----
-    Explained in *Gradient descent vs multiplicative update*.
+    Used first in *The linear-algebra toolkit* (timing the cheap trace identities
+    against the naive formulas); explained in *Gradient descent vs multiplicative update*.
     """
     if not callable(func):
         raise TypeError(f"func must be callable, got {type(func).__name__}.")

@@ -14,6 +14,8 @@ Each function turns one sentence of that chapter into a number:
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from ._validation import as_matrix, check_n_components, check_positive_scalar
@@ -167,13 +169,47 @@ def storage_ratio(m, n, k):
     return (m * k + k * n) / (m * n)
 
 
+def _integer_labels(labels):
+    """A 1-D array of whole numbers as ints; ``TypeError`` naming the first bad entry otherwise.
+
+    Integer dtypes pass; floats and Python objects pass if every entry is a
+    finite whole number (``2.0``); booleans, strings, None and complex numbers
+    are refused.
+    """
+    if labels.dtype == bool:
+        raise TypeError(
+            "labels are booleans; pass cluster numbers 0, ..., k - 1 as integers "
+            "(e.g. labels.astype(int) if True/False really mean clusters 1/0)."
+        )
+    if np.issubdtype(labels.dtype, np.integer):
+        return labels.astype(int)
+    if np.issubdtype(labels.dtype, np.floating) or labels.dtype == object:
+        for i, v in enumerate(labels):
+            ok = (
+                isinstance(v, numbers.Real)
+                and not isinstance(v, (bool, np.bool_))
+                and np.isfinite(v)
+                and float(v).is_integer()
+            )
+            if not ok:
+                raise TypeError(
+                    f"labels must be integers 0, ..., k - 1, but labels[{i}] = {v!r} "
+                    f"(of type {type(v).__name__}) is not a whole number."
+                )
+        return labels.astype(float).astype(int)
+    raise TypeError(
+        f"labels must be integers 0, ..., k - 1, got dtype {labels.dtype} (first entry {labels[0]!r})."
+    )
+
+
 def one_hot(labels, n_components=None):
     """The one-hot weight matrix of a clustering: ``W[i, labels[i]] = 1``.
 
     Parameters
     ----------
     labels : array-like of int, shape (m,)
-        Cluster numbers 0, 1, ..., k - 1.
+        Cluster numbers 0, 1, ..., k - 1. Whole-number floats such as ``2.0``
+        are accepted; booleans, strings and None are refused with a ``TypeError``.
     n_components : int, optional
         k; ``max(labels) + 1`` by default.
 
@@ -188,12 +224,12 @@ def one_hot(labels, n_components=None):
     -----
     Explained in *Why NMF*.
     """
+    if labels is None or isinstance(labels, (str, bytes)):
+        raise TypeError(f"labels must be a 1-D array of integers 0, ..., k - 1, got {labels!r}.")
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.size == 0:
         raise ValueError(f"labels must be a non-empty 1-D array, got shape {labels.shape}.")
-    if not (np.issubdtype(labels.dtype, np.integer) or all(float(v).is_integer() for v in labels.ravel())):
-        raise TypeError(f"labels must be integers 0, ..., k - 1, got dtype {labels.dtype}.")
-    labels = labels.astype(int)
+    labels = _integer_labels(labels)
     if labels.min() < 0:
         raise ValueError(f"labels must be >= 0; the smallest is {labels.min()}.")
     k = int(labels.max()) + 1 if n_components is None else check_n_components(n_components)

@@ -129,6 +129,13 @@ def digits(n_samples=None):
     y : ndarray of shape (n_samples,)
         The digit labels.
 
+    Raises
+    ------
+    TypeError
+        If ``n_samples`` is not an integer.
+    ValueError
+        If ``n_samples`` is not positive or exceeds the 1797 images available.
+
     Notes
     -----
     Explained in *Why NMF*.
@@ -139,5 +146,10 @@ def digits(n_samples=None):
     X, y = d.data / 16.0, d.target
     if n_samples is not None:
         n_samples = check_n_components(n_samples, "n_samples")
+        if n_samples > X.shape[0]:
+            raise ValueError(
+                f"n_samples is {n_samples}, but the digits data set has only {X.shape[0]} images; "
+                f"pass n_samples <= {X.shape[0]} (or None for all of them)."
+            )
         X, y = X[:n_samples], y[:n_samples]
     return X, y

@@ -8,13 +8,65 @@ are applied to the NMF loss.
 
 from __future__ import annotations
 
-import numbers
+import warnings
 
 import numpy as np
 
-from ._validation import check_positive_scalar
+from ._validation import check_nonneg_int, check_positive_scalar
 
 __all__ = ["gradient_descent", "double_well", "double_well_grad"]
+
+
+def _as_point(x, name):
+    """``x`` as a finite float64 scalar or 1-D vector, or a clear error."""
+    if x is None or isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be a real number or a 1-D vector of real numbers, got {x!r}.")
+    try:
+        arr = np.asarray(x)
+    except Exception:  # ragged lists and the like
+        raise ValueError(f"{name} must be a real number or a 1-D vector of real numbers, got {x!r}.") from None
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} has complex entries ({x!r}); gradient descent here needs real numbers.")
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(
+            f"{name} must be a real number or a 1-D vector of real numbers, got {x!r} (dtype {arr.dtype})."
+        )
+    if arr.ndim > 1:
+        raise ValueError(f"{name} must be a number or a 1-D vector, but it has shape {arr.shape}.")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one coordinate.")
+    arr = arr.astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got {x!r}.")
+    return arr
+
+
+def _is_nonfinite_number(g):
+    """Whether ``g`` is numeric and has a NaN or infinite entry."""
+    try:
+        arr = np.asarray(g, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return not np.all(np.isfinite(arr))
+
+
+def _as_gradient(g, x, t):
+    """Check what ``grad`` returned at step ``t`` (counting from 0) at the point ``x``."""
+    where = f"at step {t + 1} (x = {x.tolist()!r})"
+    if g is None:
+        raise ValueError(f"grad(x) returned None {where}; it must return the gradient, a number like x.")
+    try:
+        arr = np.asarray(g)
+    except Exception:
+        raise ValueError(f"grad(x) returned {g!r} {where}, which is not a number or a vector.") from None
+    if arr.dtype == bool or np.iscomplexobj(arr) or not np.issubdtype(arr.dtype, np.number):
+        raise ValueError(f"grad(x) returned {g!r} {where}; it must return real numbers.")
+    arr = arr.astype(np.float64)
+    if arr.shape != x.shape:
+        raise ValueError(f"grad(x) has shape {arr.shape} but x has shape {x.shape}; they must match.")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"grad(x) returned NaN or inf {where}; the gradient must be finite.")
+    return arr
 
 
 def gradient_descent(grad, x0, learning_rate, n_steps=50):
@@ -39,6 +91,20 @@ def gradient_descent(grad, x0, learning_rate, n_steps=50):
         overflows (a diverging run), the run stops at the last finite iterate,
         so ``xs`` is then shorter.
 
+    Raises
+    ------
+    TypeError
+        If ``grad`` is not callable, or ``x0``, ``learning_rate`` or ``n_steps``
+        has the wrong type (``x0`` must be real: a string or complex number is refused).
+    ValueError
+        If ``x0`` is empty, not finite or more than 1-D, or ``grad(x)`` returns
+        None, NaN, inf or the wrong shape at some step (the message names the step).
+
+    Warns
+    -----
+    RuntimeWarning
+        If an iterate overflows; the run then stops at the last finite iterate.
+
     Notes
     -----
     Explained in *Gradient descent*.
@@ -52,26 +118,43 @@ def gradient_descent(grad, x0, learning_rate, n_steps=50):
     if not callable(grad):
         raise TypeError(f"grad must be a function of x, got {type(grad).__name__}.")
     eta = check_positive_scalar(learning_rate, "learning_rate")
-    if isinstance(n_steps, (bool, np.bool_)) or not isinstance(n_steps, numbers.Integral):
-        raise TypeError(f"n_steps must be a non-negative integer, got {n_steps!r}.")
-    if n_steps < 0:
-        raise ValueError(f"n_steps must be a non-negative integer, got {n_steps}.")
-    x = np.asarray(x0, dtype=np.float64)
-    if x.ndim > 1:
-        raise ValueError(f"x0 must be a number or a 1-D vector, but it has shape {x.shape}.")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"x0 must be finite, got {x0!r}.")
+    n_steps = check_nonneg_int(n_steps, "n_steps")
+    x = _as_point(x0, "x0")
     xs = [x.copy()]
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(int(n_steps)):
-            g = np.asarray(grad(x), dtype=np.float64)
-            if g.shape != x.shape:
-                raise ValueError(f"grad(x) has shape {g.shape} but x has shape {x.shape}; they must match.")
-            x = x - eta * g
-            if not np.all(np.isfinite(x)):
-                break
-            xs.append(x.copy())
+    for t in range(n_steps):
+        overflowed = []
+        with np.errstate(over="call", invalid="ignore", call=lambda kind, flag: overflowed.append(kind)):
+            g = grad(x)
+        diverged = bool(overflowed) and _is_nonfinite_number(g)
+        if not diverged:
+            g = _as_gradient(g, x, t)
+            with np.errstate(over="ignore", invalid="ignore"):
+                x_new = x - eta * g
+            diverged = not np.all(np.isfinite(x_new))
+        if diverged:
+            warnings.warn(
+                f"gradient descent diverged at step {t + 1}: the iterate overflowed "
+                f"(learning_rate={learning_rate}). Returning the {len(xs)} iterate(s) up to the "
+                "last finite one; lower the learning rate.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            break
+        x = x_new
+        xs.append(x.copy())
     return np.array(xs)
+
+
+def _as_real(x, name="x"):
+    """``x`` as a float64 array of any shape, or a ``TypeError`` saying what it is."""
+    if x is None or isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be a real number or an array of real numbers, got {x!r}.")
+    arr = np.asarray(x)
+    if arr.dtype == bool or np.iscomplexobj(arr) or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(
+            f"{name} must be a real number or an array of real numbers, got {x!r} (dtype {arr.dtype})."
+        )
+    return arr.astype(np.float64)
 
 
 def double_well(x):
@@ -92,7 +175,7 @@ def double_well(x):
     -----
     Explained in *Gradient descent*.
     """
-    x = np.asarray(x, dtype=np.float64)
+    x = _as_real(x)
     return x**4 - 3 * x**2 + x
 
 
@@ -111,5 +194,5 @@ def double_well_grad(x):
     -----
     Explained in *Gradient descent*.
     """
-    x = np.asarray(x, dtype=np.float64)
+    x = _as_real(x)
     return 4 * x**3 - 6 * x + 1

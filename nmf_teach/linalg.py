@@ -237,6 +237,32 @@ def trace_gradient_identities():
     ]
 
 
+def _scalar_value(value):
+    """``value`` as a float if it is a single real number, else a ``TypeError``."""
+    if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
+        arr = None
+    else:
+        try:
+            arr = np.asarray(value)
+        except Exception:  # ragged lists and the like
+            arr = None
+    if arr is not None and arr.ndim > 0:
+        what = f"an array of shape {arr.shape}"
+    else:
+        what = f"{value!r} of type {type(value).__name__}"
+    if (
+        arr is None
+        or arr.ndim != 0
+        or arr.dtype == bool
+        or np.iscomplexobj(arr)
+        or not np.issubdtype(arr.dtype, np.number)
+    ):
+        raise TypeError(
+            f"f must return a single number (the value f(X), a real scalar), but it returned {what}."
+        )
+    return float(arr)
+
+
 def numerical_gradient(f, X, *, h=1e-6):
     """Central finite-difference gradient of a scalar function of a matrix.
 
@@ -254,6 +280,13 @@ def numerical_gradient(f, X, *, h=1e-6):
     G : ndarray of shape (m, n)
         ``G[i, j] ≈ (f(X + h E_ij) - f(X - h E_ij)) / (2h)``.
 
+    Raises
+    ------
+    TypeError
+        If ``f`` is not callable or does not return a single real number.
+    ValueError
+        If ``f`` returns NaN or inf near ``X``.
+
     Notes
     -----
     Explained in *The linear-algebra toolkit*.
@@ -267,9 +300,9 @@ def numerical_gradient(f, X, *, h=1e-6):
     for idx in np.ndindex(X.shape):
         old = Xp[idx]
         Xp[idx] = old + h
-        fp = f(Xp)
+        fp = _scalar_value(f(Xp))
         Xp[idx] = old - h
-        fm = f(Xp)
+        fm = _scalar_value(f(Xp))
         Xp[idx] = old
         G[idx] = (fp - fm) / (2 * h)
     if not np.all(np.isfinite(G)):

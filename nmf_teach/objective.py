@@ -48,7 +48,22 @@ def check_problem(X, W, H, *, nonnegative=True):
 
     Returns
     -------
-    X, W, H : ndarray
+    X : ndarray of shape (m, n), dtype float64
+    W : ndarray of shape (m, k), dtype float64
+    H : ndarray of shape (k, n), dtype float64
+
+    Raises
+    ------
+    TypeError
+        If a matrix is None, a string, sparse, or not real numbers.
+    ValueError
+        If a matrix is not 2-D, has NaN/inf or (where refused) negative entries,
+        or the shapes do not fit together as (m, n) ≈ (m, k)(k, n).
+
+    Notes
+    -----
+    Every public function that takes a problem (X, W, H) calls it first.
+    Explained in *The NMF problem*.
     """
     check = check_nonnegative if nonnegative else as_matrix
     X = check_nonnegative(X, "X")
@@ -126,15 +141,43 @@ def loss_trace_expansion(X, W, H):
 def sklearn_objective(X, W, H):
     """scikit-learn's unregularized Frobenius objective ``½‖X − WH‖²_F``.
 
+    Parameters
+    ----------
+    X : array-like of shape (m, n)
+        The non-negative data matrix.
+    W : array-like of shape (m, k)
+    H : array-like of shape (k, n)
+        W and H may have negative entries, as in :func:`loss`.
+
+    Returns
+    -------
+    float
+        Half the squared Frobenius norm of the residual ``X − WH``.
+
     Notes
     -----
-    Equal to ``loss(X, W, H) / 2``. Explained in *NMF with scikit-learn*.
+    Equal to ``loss(X, W, H) / 2``: scikit-learn puts a factor ½ in front of the
+    loss, which halves the gradients but moves no minimizer.
+    Explained in *NMF with scikit-learn*.
     """
     return 0.5 * loss(X, W, H)
 
 
 def reconstruction_error(X, W, H):
     """``‖X − WH‖_F``, the quantity scikit-learn stores as ``reconstruction_err_``.
+
+    Parameters
+    ----------
+    X : array-like of shape (m, n)
+        The non-negative data matrix.
+    W : array-like of shape (m, k)
+    H : array-like of shape (k, n)
+        W and H may have negative entries, as in :func:`loss`.
+
+    Returns
+    -------
+    float
+        The Frobenius norm of the residual (not squared).
 
     Notes
     -----

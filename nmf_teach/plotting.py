@@ -6,11 +6,13 @@ is in dark mode.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib
 
 import numpy as np
 
-from ._validation import as_matrix
+from ._validation import as_matrix, check_option
 
 __all__ = ["set_style", "heatmap", "plot_factorization", "plot_losses"]
 
@@ -154,14 +156,24 @@ def plot_losses(runs, *, ax=None, x="iteration", logy=True, title=None):
     -------
     matplotlib Axes
 
+    Raises
+    ------
+    TypeError
+        If ``runs`` is not a dict, or ``x`` is not a string.
+    ValueError
+        If ``x`` is not "iteration" or "time".
+
     Notes
     -----
     First used in *Gradient descent*; explained in *Gradient descent vs multiplicative update*.
     """
     import matplotlib.pyplot as plt
 
-    if x not in ("iteration", "time"):
-        raise ValueError(f"Unknown x {x!r}; choose 'iteration' or 'time'.")
+    if not isinstance(runs, Mapping):
+        raise TypeError(
+            f"runs must be a dict from label to run, e.g. {{'MU': result}}, got {type(runs).__name__}."
+        )
+    check_option(x, ("iteration", "time"), "x")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5))
     for label, run in runs.items():

@@ -89,6 +89,8 @@ def penalty_weights(n_samples, n_features, *, alpha_W=0.0, alpha_H="same", l1_ra
     m = _check_size(n_samples, "n_samples")
     n = _check_size(n_features, "n_features")
     aW, aH, r = _check_alphas(alpha_W, alpha_H, l1_ratio)
+    if not isinstance(scaled, (bool, np.bool_)):
+        raise TypeError(f"scaled must be True or False, got {scaled!r} of type {type(scaled).__name__}.")
     sW, sH = (n, m) if scaled else (1, 1)
     return {
         "l1_W": sW * aW * r,

@@ -21,8 +21,6 @@ Explained in *Non-uniqueness* (``book/10_non_uniqueness``) and used in
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from ._validation import as_matrix, check_nonnegative, check_option, check_positive_scalar
@@ -50,6 +48,16 @@ def _check_pair(W, H, names=("W", "H")):
             f"{H.shape[0]} rows; both must equal the number of components k."
         )
     return W, H
+
+
+def _check_not_zero(W, H, names=("W", "H")):
+    """Raise ``ValueError`` if either factor is all zero (then ``W @ H`` is zero)."""
+    for A, name in zip((W, H), names):
+        if not A.any():
+            raise ValueError(
+                f"{name} is all zero, so {names[0]} @ {names[1]} is zero; the relative distance "
+                "is undefined. Pass a factorization with a nonzero product."
+            )
 
 
 def _row_scale(H, norm):
@@ -202,6 +210,12 @@ def factorization_distance(W1, H1, W2, H2, *, norm="max"):
         0 when ``(W2, H2) = (W1 P D, D⁻¹ Pᵀ H1)`` for a permutation ``P`` and a
         positive diagonal ``D``; small when the two are close to that.
 
+    Raises
+    ------
+    ValueError
+        If W1 or H1 is all zero: ``W1 @ H1`` is then zero and the relative
+        distance is undefined. Also on negative entries or mismatched shapes.
+
     Notes
     -----
     Explained in *Non-uniqueness*.
@@ -213,10 +227,12 @@ def factorization_distance(W1, H1, W2, H2, *, norm="max"):
             f"The factorizations have different shapes: W1 {W1.shape}, H1 {H1.shape} "
             f"but W2 {W2.shape}, H2 {H2.shape}."
         )
+    _check_not_zero(W1, H1, ("W1", "H1"))
     W1n, H1n = normalize_factors(W1, H1, norm=norm)
     W2a, H2a = align_factors(W1n, H1n, W2, H2, norm=norm)
-    dW = np.linalg.norm(W1n - W2a) / max(np.linalg.norm(W1n), 1e-300)
-    dH = np.linalg.norm(H1n - H2a) / max(np.linalg.norm(H1n), 1e-300)
+    # W1n and H1n are nonzero because W1 and H1 are (normalization keeps zero rows as they are)
+    dW = np.linalg.norm(W1n - W2a) / np.linalg.norm(W1n)
+    dH = np.linalg.norm(H1n - H2a) / np.linalg.norm(H1n)
     return float(max(dW, dH))
 
 
@@ -254,7 +270,9 @@ def group_solutions(solutions, *, tol=1e-3, norm="max"):
     for i, pair in enumerate(solutions):
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise TypeError(f"solutions[{i}] must be a pair (W, H), got {type(pair).__name__}.")
-        pairs.append(_check_pair(pair[0], pair[1], (f"solutions[{i}][0]", f"solutions[{i}][1]")))
+        names = (f"solutions[{i}][0]", f"solutions[{i}][1]")
+        pairs.append(_check_pair(pair[0], pair[1], names))
+        _check_not_zero(*pairs[-1], names)
     labels = np.empty(len(pairs), dtype=int)
     reps = []
     for i, (W, H) in enumerate(pairs):
@@ -300,8 +318,7 @@ def is_scaled_permutation(Q, *, atol=1e-10):
     Q = as_matrix(Q, "Q")
     if Q.shape[0] != Q.shape[1]:
         raise ValueError(f"Q must be square (k × k), but it has shape {Q.shape}.")
-    if isinstance(atol, (bool, np.bool_)) or not isinstance(atol, numbers.Real) or atol < 0:
-        raise ValueError(f"atol must be a non-negative number, got {atol!r}.")
+    atol = check_positive_scalar(atol, "atol", allow_zero=True)
     nonzero = np.abs(Q) > atol
     one_per_row = np.all(nonzero.sum(axis=1) == 1)
     one_per_col = np.all(nonzero.sum(axis=0) == 1)

@@ -89,6 +89,18 @@ def learning_rate_W(W, H):
     Returns
     -------
     ndarray of shape (m, k)
+        The element-wise rate; ``gd_update_W(X, W, H, learning_rate_W(W, H) / 2)``
+        equals ``mu_update_W(X, W, H)``.
+
+    Notes
+    -----
+    Explained in *Deriving the multiplicative update*. Zeros in the denominator
+    are guarded as in :func:`nmf_teach.safe_divide`.
+
+    References
+    ----------
+    Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
+    factorization. NIPS 13.
     """
     W, H = _check_pair(W, H)
     return _safe_divide(W, W @ (H @ H.T))
@@ -120,6 +132,10 @@ def lipschitz_step_W(H):
 def lipschitz_step_H(W):
     """The safe fixed step ``1 / L_H`` for a gradient step in H, ``L_H = 2‖WᵀW‖₂``.
 
+    With W fixed, ``‖X − WH‖²_F`` is a quadratic in H whose gradient is
+    ``L_H``-Lipschitz; a (projected) gradient step of size ``1 / L_H`` never
+    increases it. The mirror image of :func:`lipschitz_step_W`.
+
     Parameters
     ----------
     W : array-like of shape (m, k)
@@ -127,6 +143,10 @@ def lipschitz_step_H(W):
     Returns
     -------
     float
+
+    Notes
+    -----
+    Explained in *Gradient descent*.
     """
     W = as_matrix(W, "W")
     return _lipschitz_step(W.T @ W)
@@ -176,14 +196,28 @@ def _check_pair(W, H):
 
 
 def _check_rate(learning_rate, shape, name):
-    """A positive scalar or a non-negative array of ``shape``."""
-    if isinstance(learning_rate, numbers.Real) and not isinstance(learning_rate, (bool, np.bool_)):
+    """A positive number, or (if ``shape`` is not ``()``) a non-negative array of ``shape``.
+
+    A 0-d array such as ``np.array(0.1)`` counts as a number.
+    """
+    if isinstance(learning_rate, np.ndarray) and learning_rate.ndim == 0:
+        learning_rate = learning_rate.item()
+    if isinstance(learning_rate, (bool, np.bool_)) or learning_rate is None:
+        raise TypeError(f"{name} must be a positive number or an array, got {learning_rate!r}.")
+    if isinstance(learning_rate, numbers.Real):
         lr = float(learning_rate)
         if not np.isfinite(lr) or lr <= 0:
             raise ValueError(f"{name} must be a finite positive number, got {lr}.")
         return lr
-    if isinstance(learning_rate, (bool, np.bool_)) or learning_rate is None:
-        raise TypeError(f"{name} must be a positive number or an array, got {learning_rate!r}.")
+    if tuple(shape) == ():
+        try:
+            got = f"an array of shape {np.shape(learning_rate)}" if np.ndim(learning_rate) else repr(learning_rate)
+        except Exception:  # ragged lists and the like
+            got = repr(learning_rate)
+        raise TypeError(
+            f"{name} must be a number here (one step size for the whole run), got {got}. "
+            "Element-wise rates are accepted by the single-step functions such as gd_update_W."
+        )
     lr = as_matrix(learning_rate, name)
     if lr.shape != tuple(shape):
         raise ValueError(f"{name} has shape {lr.shape}; an element-wise rate needs shape {tuple(shape)}.")
@@ -257,6 +291,19 @@ def pgd_update_W(X, W, H, learning_rate):
 
 def pgd_update_H(X, W, H, learning_rate):
     """One projected-gradient step in H: ``max(0, H − η ∇_H f)``.
+
+    Parameters
+    ----------
+    X : array-like of shape (m, n)
+    W : array-like of shape (m, k)
+    H : array-like of shape (k, n)
+    learning_rate : float or array-like of shape (k, n)
+        A fixed step such as :func:`lipschitz_step_H`, or an element-wise one.
+
+    Returns
+    -------
+    H_new : ndarray of shape (k, n)
+        Non-negative: negative entries of the gradient step are set to 0.
 
     Notes
     -----

@@ -49,6 +49,19 @@ def scrubber(draw, param, values, *, figsize=(8, 3.5), dpi=72, interval=600, alt
     -------
     IPython.display.HTML
         The scrubber. Its ``.data`` is the HTML text.
+
+    Raises
+    ------
+    TypeError
+        If ``draw`` is not callable or ``param`` is not a string.
+    ValueError
+        If ``values`` is empty.
+
+    Notes
+    -----
+    Used in every chapter with an interactive figure, first in *Why NMF*.
+    The widget pattern (a pure ``draw(fig, **params)`` wrapped by :func:`interact`
+    live and by :func:`scrubber` without a kernel) is introduced there.
     """
     import matplotlib.pyplot as plt
     from IPython.display import HTML
@@ -92,8 +105,36 @@ def _fmt(v):
 
 
 def frame_count(scrubber_html):
-    """Number of frames embedded in a :func:`scrubber` (for tests and asserts)."""
+    """Number of frames embedded in a :func:`scrubber` (for tests and asserts).
+
+    Parameters
+    ----------
+    scrubber_html : IPython.display.HTML or str
+        What :func:`scrubber` returned, or its HTML text (``.data``).
+
+    Returns
+    -------
+    int
+        The number of PNG frames, one per value of the scrubber's parameter.
+
+    Raises
+    ------
+    TypeError
+        If ``scrubber_html`` is neither a string nor an object with a string ``.data``.
+
+    Notes
+    -----
+    Used in every chapter with an interactive figure, first in *Why NMF*.
+    The widget pattern (a pure ``draw(fig, **params)`` wrapped by :func:`interact`
+    live and by :func:`scrubber` without a kernel) is introduced there.
+    A chapter asserts ``frame_count(s) == len(values)`` right after drawing ``s``.
+    """
     text = getattr(scrubber_html, "data", scrubber_html)
+    if not isinstance(text, str):
+        raise TypeError(
+            "scrubber_html must be what scrubber() returned (or its .data string), "
+            f"got {type(scrubber_html).__name__}."
+        )
     return len(re.findall(r'frames\[\d+\] = "data:image/png;base64', text))
 
 
@@ -115,6 +156,17 @@ def interact(draw, *, figsize=(8, 3.5), **controls):
         Displayed by Jupyter when it is the last expression of a cell. Without a
         kernel it is a dead control, so the book hides this cell's output on the
         website and shows a :func:`scrubber` of the same function instead.
+
+    Raises
+    ------
+    TypeError
+        If ``draw`` is not callable.
+
+    Notes
+    -----
+    Used in every chapter with an interactive figure, first in *Why NMF*.
+    The widget pattern (a pure ``draw(fig, **params)`` wrapped by :func:`interact`
+    live and by :func:`scrubber` without a kernel) is introduced there.
     """
     import ipywidgets
     import matplotlib.pyplot as plt

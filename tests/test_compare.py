@@ -90,3 +90,27 @@ def test_bad_inputs():
         compare.one_hot([0.5, 1.0])
     with pytest.raises(ValueError, match="non-empty 1-D"):
         compare.one_hot([[0, 1]])
+
+
+@pytest.mark.parametrize(
+    "labels, match",
+    [
+        (["a", "b"], r"labels must be integers 0, \.\.\., k - 1, got dtype <U1"),
+        ("ab", r"labels must be a 1-D array of integers 0, \.\.\., k - 1, got 'ab'"),
+        (None, r"labels must be a 1-D array of integers 0, \.\.\., k - 1, got None"),
+        ([0, None], r"labels\[1\] = None \(of type NoneType\) is not a whole number"),
+        ([0, np.nan], r"labels\[1\] = .*nan.* is not a whole number"),
+        ([True, False], "labels are booleans; pass cluster numbers"),
+        ([0, 1j], "got dtype complex128"),
+    ],
+)
+def test_one_hot_refuses_non_integer_labels(labels, match):
+    with pytest.raises(TypeError, match=match):
+        compare.one_hot(labels)
+
+
+def test_one_hot_accepts_whole_floats_and_object_ints():
+    expected = compare.one_hot([0, 2, 1])
+    np.testing.assert_array_equal(compare.one_hot([0.0, 2.0, 1.0]), expected)
+    np.testing.assert_array_equal(compare.one_hot(np.array([0, 2, 1], dtype=object)), expected)
+    np.testing.assert_array_equal(compare.one_hot(np.array([0, 2, 1], dtype=np.int32)), expected)

@@ -76,3 +76,32 @@ def test_scrubber_has_one_frame_per_value_and_alt_text():
 def test_interact_returns_widget():
     w = nt.interact(_draw, a=(0.0, 2.0, 0.5))
     assert w.children[0].description == "a"
+
+
+def test_digits_too_many_samples():
+    X, _ = nt.digits(1797)
+    assert X.shape == (1797, 64)
+    with pytest.raises(ValueError, match=r"n_samples is 1798, but the digits data set has only 1797 images"):
+        nt.digits(1798)
+    with pytest.raises(TypeError, match="n_samples must be a positive integer"):
+        nt.digits(10.0)
+
+
+@pytest.mark.parametrize("runs", [[1.0, 0.5], np.array([1.0, 0.5]), None, "losses"])
+def test_plot_losses_needs_a_dict(runs):
+    with pytest.raises(TypeError, match="runs must be a dict from label to run"):
+        nt.plot_losses(runs)
+
+
+def test_plot_losses_x_must_be_a_string():
+    with pytest.raises(TypeError, match="x must be a string, one of"):
+        nt.plot_losses({"a": [1.0, 0.5]}, x=0)
+    ax = nt.plot_losses({"a": [1.0, 0.5]})
+    assert ax.get_xlabel() == "iteration" and len(ax.get_lines()) == 1
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("bad", [None, 3, ["frames[0]"]])
+def test_frame_count_needs_scrubber_html(bad):
+    with pytest.raises(TypeError, match="scrubber_html must be what scrubber\\(\\) returned"):
+        nt.frame_count(bad)

@@ -39,3 +39,23 @@ def test_verify_derivation_lists_every_step():
     out = nt.verify_derivation(3)
     assert [t for t, _ in out] == [s.title for s in STEPS]
     assert max(r for _, r in out) < 1e-7
+
+
+def test_random_problem_shapes_and_positivity():
+    X, W, H = nt.derivation.random_problem(7, 4, 2, random_state=1)
+    assert (X.shape, W.shape, H.shape) == ((7, 4), (7, 2), (2, 4))
+    assert min(X.min(), W.min(), H.min()) >= 0.1
+
+
+@pytest.mark.parametrize(
+    "args, exc, match",
+    [
+        ((0, 5, 3), ValueError, "m must be a positive integer, got 0"),
+        ((6, -1, 3), ValueError, "n must be a positive integer, got -1"),
+        ((6, 5, 2.0), TypeError, "k must be a positive integer, got 2.0"),
+        ((6, "5", 3), TypeError, "n must be a positive integer, got '5'"),
+    ],
+)
+def test_random_problem_bad_sizes(args, exc, match):
+    with pytest.raises(exc, match=match):
+        nt.derivation.random_problem(*args)

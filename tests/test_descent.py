@@ -32,7 +32,8 @@ def test_zero_steps_returns_start():
 
 
 def test_divergence_stops_at_last_finite_iterate():
-    xs = descent.gradient_descent(lambda x: x**3, 10.0, 1.0, n_steps=100)
+    with pytest.warns(RuntimeWarning, match=r"diverged at step \d+: the iterate overflowed"):
+        xs = descent.gradient_descent(lambda x: x**3, 10.0, 1.0, n_steps=100)
     assert len(xs) < 101
     assert np.all(np.isfinite(xs))
 
@@ -64,8 +65,48 @@ def test_double_well_has_two_minima():
         (dict(grad=abs, x0=np.ones((2, 2)), learning_rate=0.1), ValueError, "1-D vector"),
         (dict(grad=abs, x0=np.nan, learning_rate=0.1), ValueError, "x0 must be finite"),
         (dict(grad=lambda x: np.ones(3), x0=np.ones(2), learning_rate=0.1), ValueError, "grad\\(x\\) has shape"),
+        (dict(grad=abs, x0="a", learning_rate=0.1), TypeError, "x0 must be a real number"),
+        (dict(grad=abs, x0=None, learning_rate=0.1), TypeError, "x0 must be a real number"),
+        (dict(grad=abs, x0=1j, learning_rate=0.1), TypeError, "x0 has complex entries"),
+        (dict(grad=abs, x0=[], learning_rate=0.1), ValueError, "x0 is empty"),
+        (dict(grad=abs, x0=[[1.0], [2.0, 3.0]], learning_rate=0.1), ValueError, "x0 must be a real number"),
+        (dict(grad=abs, x0=1.0, learning_rate=0.1, n_steps=True), TypeError, "n_steps must be a non-negative integer"),
+        (dict(grad=lambda x: None, x0=1.0, learning_rate=0.1), ValueError, r"grad\(x\) returned None at step 1"),
+        (dict(grad=lambda x: "a", x0=1.0, learning_rate=0.1), ValueError, r"grad\(x\) returned 'a' at step 1"),
+        (dict(grad=lambda x: np.nan, x0=1.0, learning_rate=0.1), ValueError, r"grad\(x\) returned NaN or inf at step 1"),
     ],
 )
 def test_bad_input(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         descent.gradient_descent(**kwargs)
+
+
+def test_nan_gradient_later_names_the_step():
+    # gradient 1 for x > 0, NaN from x = 0 on; iterates 1, 0.5, 0.0, so step 3 fails at x = 0
+    grad = lambda x: 1.0 if x > 0 else np.nan  # noqa: E731
+    with pytest.raises(ValueError, match=r"returned NaN or inf at step 3 \(x = 0\.0\)"):
+        descent.gradient_descent(grad, 1.0, 0.5, n_steps=10)
+
+
+def test_overflowing_step_warns_and_keeps_finite_iterates():
+    # the gradient is finite but the step x - eta * g overflows
+    with pytest.warns(RuntimeWarning, match="diverged at step 1"):
+        xs = descent.gradient_descent(lambda x: 1e308 * np.sign(x), 1.0, 10.0, n_steps=5)
+    np.testing.assert_array_equal(xs, [1.0])
+
+
+def test_valid_run_does_not_warn():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        xs = descent.gradient_descent(descent.double_well_grad, [0.5, -0.5], 0.05, n_steps=50)
+    assert xs.shape == (51, 2)
+
+
+@pytest.mark.parametrize("bad", ["a", None, 1j, [True, False]])
+def test_double_well_refuses_non_real_input(bad):
+    with pytest.raises(TypeError, match="x must be a real number or an array of real numbers"):
+        descent.double_well(bad)
+    with pytest.raises(TypeError, match="x must be a real number or an array of real numbers"):
+        descent.double_well_grad(bad)

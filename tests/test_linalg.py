@@ -100,3 +100,27 @@ def test_numerical_gradient_errors():
         nt.numerical_gradient(3.0, np.ones((2, 2)))
     with pytest.raises(ValueError, match="h must be a finite positive"):
         nt.numerical_gradient(np.sum, np.ones((2, 2)), h=-1.0)
+
+
+@pytest.mark.parametrize(
+    "f, match",
+    [
+        (lambda Z: Z * 2, r"f must return a single number .* it returned an array of shape \(2, 2\)"),
+        (lambda Z: [1.0, 2.0], r"f must return a single number .* it returned an array of shape \(2,\)"),
+        (lambda Z: None, r"f must return a single number .* it returned None of type NoneType"),
+        (lambda Z: "loss", r"f must return a single number .* it returned 'loss' of type str"),
+        (lambda Z: True, r"f must return a single number .* it returned True of type bool"),
+        (lambda Z: 1j, r"f must return a single number .* it returned 1j of type complex"),
+    ],
+)
+def test_numerical_gradient_needs_a_scalar_f(f, match):
+    with pytest.raises(TypeError, match=match):
+        nt.numerical_gradient(f, np.ones((2, 2)))
+    with pytest.raises(TypeError, match=match):
+        nt.check_gradient(f, np.ones((2, 2)), np.ones((2, 2)))
+
+
+def test_numerical_gradient_accepts_numpy_scalars():
+    X = np.arange(4.0).reshape(2, 2)
+    np.testing.assert_allclose(nt.numerical_gradient(np.sum, X), np.ones((2, 2)), atol=1e-8)
+    np.testing.assert_allclose(nt.numerical_gradient(lambda Z: np.array(Z[0, 0]), X), [[1, 0], [0, 0]], atol=1e-8)

@@ -105,3 +105,21 @@ def test_bad_inputs(problem):
         reg.penalty_weights(2, 0)
     with pytest.raises(ValueError, match="The ranks disagree"):
         reg.regularized_objective(X, W, H[:2])
+
+
+@pytest.mark.parametrize("scaled", ["no", 0, 1, None, 1.0])
+def test_scaled_must_be_a_bool(problem, scaled):
+    X, W, H = problem
+    match = rf"scaled must be True or False, got {scaled!r}"
+    with pytest.raises(TypeError, match=match):
+        reg.penalty_weights(6, 4, alpha_W=0.5, scaled=scaled)
+    with pytest.raises(TypeError, match=match):
+        reg.regularized_objective(X, W, H, alpha_W=0.5, scaled=scaled)
+    with pytest.raises(TypeError, match=match):
+        reg.kkt_residual(X, W, H, alpha_W=0.5, scaled=scaled)
+
+
+def test_scaled_accepts_numpy_bool():
+    assert reg.penalty_weights(6, 4, alpha_W=0.5, scaled=np.bool_(False)) == reg.penalty_weights(
+        6, 4, alpha_W=0.5, scaled=False
+    )

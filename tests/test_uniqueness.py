@@ -105,3 +105,37 @@ def test_bad_inputs():
         U.group_solutions([(W, H)], tol=0)
     with pytest.raises(ValueError, match="Q must be square"):
         U.is_scaled_permutation(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("which", ["W1", "H1"])
+def test_factorization_distance_refuses_zero_reference(which):
+    W, H = _random_pair()
+    W1, H1 = (np.zeros_like(W), H) if which == "W1" else (W, np.zeros_like(H))
+    with pytest.raises(ValueError, match=rf"{which} is all zero, so W1 @ H1 is zero; the relative distance is undefined"):
+        U.factorization_distance(W1, H1, W, H)
+    # a zero second factorization is fine: it is at relative distance 1
+    assert U.factorization_distance(W, H, np.zeros_like(W), H) == pytest.approx(1.0)
+
+
+def test_group_solutions_names_a_zero_run():
+    W, H = _random_pair()
+    with pytest.raises(ValueError, match=r"solutions\[1\]\[0\] is all zero"):
+        U.group_solutions([(W, H), (np.zeros_like(W), H)])
+
+
+@pytest.mark.parametrize(
+    "atol, exc, match",
+    [
+        (np.nan, ValueError, "atol must be a finite non-negative number, got nan"),
+        (-1.0, ValueError, "atol must be a finite non-negative number"),
+        ("x", TypeError, "atol must be a real number, got 'x'"),
+        (True, TypeError, "atol must be a real number"),
+    ],
+)
+def test_is_scaled_permutation_bad_atol(atol, exc, match):
+    with pytest.raises(exc, match=match):
+        U.is_scaled_permutation(np.eye(2), atol=atol)
+
+
+def test_is_scaled_permutation_atol_zero_allowed():
+    assert U.is_scaled_permutation(np.eye(2), atol=0)

@@ -111,3 +111,31 @@ def test_step_errors(problem):
         Wn = W.copy()
         Wn[0, 0] = -0.5
         nt.mu_update_H(X, Wn, H)
+
+
+@pytest.mark.parametrize(
+    "rate, got",
+    [
+        (np.ones((2, 2)), r"an array of shape \(2, 2\)"),
+        ([0.1], r"an array of shape \(1,\)"),
+        ("fast", "'fast'"),
+    ],
+)
+def test_step_needs_a_number_as_learning_rate(problem, rate, got):
+    X, W, H = problem
+    with pytest.raises(TypeError, match=rf"learning_rate must be a number here \(one step size for the whole run\), got {got}"):
+        nt.step(X, W, H, "gd", learning_rate=rate)
+
+
+def test_zero_d_array_counts_as_a_number(problem):
+    X, W, H = problem
+    for method in ("gd", "pgd"):
+        a = nt.step(X, W, H, method, learning_rate=np.array(1e-3))
+        b = nt.step(X, W, H, method, learning_rate=1e-3)
+        np.testing.assert_array_equal(a[0], b[0])
+        np.testing.assert_array_equal(a[1], b[1])
+    np.testing.assert_array_equal(nt.gd_update_H(X, W, H, np.array(1e-3)), nt.gd_update_H(X, W, H, 1e-3))
+    with pytest.raises(ValueError, match="learning_rate must be a finite positive number, got -1.0"):
+        nt.step(X, W, H, "gd", learning_rate=np.array(-1.0))
+    with pytest.raises(TypeError, match="learning_rate must be a positive number or an array, got True"):
+        nt.step(X, W, H, "gd", learning_rate=np.array(True))
