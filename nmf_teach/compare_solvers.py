@@ -36,7 +36,7 @@ import numpy as np
 
 from ._validation import check_factor, check_n_components, check_nonnegative, check_option
 from .objective import _loss
-from .solvers import _initialize, _seed, nmf
+from .solvers import initialize, nmf
 from .updates import METHODS
 
 __all__ = ["SolverCurve", "nmf_curve", "sklearn_cd_curve", "solver_curves", "loss_within_budget"]
@@ -77,14 +77,6 @@ class SolverCurve:
         return float(self.losses[-1])
 
 
-def _check_repeat(repeat):
-    if isinstance(repeat, (bool, np.bool_)) or not isinstance(repeat, numbers.Integral):
-        raise TypeError(f"repeat must be a positive integer, got {repeat!r}.")
-    if repeat < 1:
-        raise ValueError(f"repeat must be a positive integer, got {repeat}.")
-    return int(repeat)
-
-
 def _check_start(X, W0, H0):
     X = check_nonnegative(X, "X")
     W0 = check_nonnegative(W0, "W0")
@@ -123,7 +115,7 @@ def nmf_curve(X, W0, H0, method="hals", *, max_iter=100, repeat=1, inner_sweeps=
     """
     X, W0, H0 = _check_start(X, W0, H0)
     method = check_option(method, METHODS, "method")
-    repeat = _check_repeat(repeat)
+    repeat = check_n_components(repeat, "repeat")
     runs = [nmf(X, W0.shape[1], method=method, W0=W0, H0=H0, max_iter=max_iter, inner_sweeps=inner_sweeps)
             for _ in range(repeat)]
     best = min(runs, key=lambda r: r.times[-1])  # the fastest whole run, as for scikit-learn
@@ -165,7 +157,7 @@ def sklearn_cd_curve(X, W0, H0, *, max_iters=CD_MAX_ITERS, repeat=1):
     from sklearn.decomposition import non_negative_factorization
 
     X, W0, H0 = _check_start(X, W0, H0)
-    repeat = _check_repeat(repeat)
+    repeat = check_n_components(repeat, "repeat")
     iters = list(max_iters)
     if not iters or any(
         isinstance(i, (bool, np.bool_)) or not isinstance(i, numbers.Integral) or i < 1 for i in iters
@@ -231,10 +223,7 @@ def solver_curves(X, n_components, *, methods=("mu", "pgd", "hals"), sklearn_cd=
     """
     X = check_nonnegative(X, "X")
     k = check_n_components(n_components)
-    if isinstance(max_iter, (bool, np.bool_)) or not isinstance(max_iter, numbers.Integral):
-        raise TypeError(f"max_iter must be a positive integer, got {max_iter!r}.")
-    if max_iter < 1:
-        raise ValueError(f"max_iter must be a positive integer, got {max_iter}: a curve needs iterations.")
+    max_iter = check_n_components(max_iter, "max_iter")  # a curve needs at least one iteration
     if isinstance(methods, str):
         methods = (methods,)
     if methods is None or not all(isinstance(m, str) for m in methods):
@@ -245,8 +234,7 @@ def solver_curves(X, n_components, *, methods=("mu", "pgd", "hals"), sklearn_cd=
     if W0 is not None and init != "random":
         raise ValueError(f"W0 and H0 were given, so init={init!r} would be ignored; leave init at 'random'.")
     if W0 is None:
-        init = check_option(init, ("random", "nndsvd", "nndsvda", "nndsvdar"), "init")
-        W0, H0 = _initialize(X, k, init, _seed(random_state))
+        W0, H0 = initialize(X, k, init, random_state=random_state)
     else:
         X, W0, H0 = _check_start(X, W0, H0)
         if W0.shape[1] != k:

@@ -21,11 +21,9 @@ objective whose KKT conditions fail at scikit-learn's answer.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._validation import check_positive_scalar
+from ._validation import check_n_components, check_positive_scalar
 from .objective import check_problem
 
 __all__ = [
@@ -48,14 +46,6 @@ def _check_alphas(alpha_W, alpha_H, l1_ratio):
     if l1_ratio > 1:
         raise ValueError(f"l1_ratio must lie in [0, 1], got {l1_ratio}.")
     return alpha_W, alpha_H, l1_ratio
-
-
-def _check_size(value, name):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {value!r}.")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value}.")
-    return int(value)
 
 
 def penalty_weights(n_samples, n_features, *, alpha_W=0.0, alpha_H="same", l1_ratio=0.0, scaled=True):
@@ -86,8 +76,8 @@ def penalty_weights(n_samples, n_features, *, alpha_W=0.0, alpha_H="same", l1_ra
     -----
     Explained in *Regularization*.
     """
-    m = _check_size(n_samples, "n_samples")
-    n = _check_size(n_features, "n_features")
+    m = check_n_components(n_samples, "n_samples")
+    n = check_n_components(n_features, "n_features")
     aW, aH, r = _check_alphas(alpha_W, alpha_H, l1_ratio)
     if not isinstance(scaled, (bool, np.bool_)):
         raise TypeError(f"scaled must be True or False, got {scaled!r} of type {type(scaled).__name__}.")

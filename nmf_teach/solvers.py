@@ -17,6 +17,7 @@ import numpy as np
 from ._validation import (
     check_factor,
     check_n_components,
+    check_nonneg_int,
     check_nonnegative,
     check_option,
     check_positive_scalar,
@@ -261,10 +262,7 @@ def nmf(
     k = check_n_components(n_components)
     method = check_option(method, METHODS, "method")
     init = check_option(init, INITS, "init")
-    if isinstance(max_iter, (bool, np.bool_)) or not isinstance(max_iter, numbers.Integral):
-        raise TypeError(f"max_iter must be a non-negative integer, got {max_iter!r}.")
-    if max_iter < 0:
-        raise ValueError(f"max_iter must be a non-negative integer, got {max_iter}.")
+    max_iter = check_nonneg_int(max_iter, "max_iter")
     tol = check_positive_scalar(tol, "tol", allow_zero=True)
     if learning_rate is not None:
         if method in ("mu", "hals"):
@@ -272,10 +270,7 @@ def nmf(
                 f"method={method!r} has no learning rate; learning_rate is for 'gd' and 'pgd'."
             )
         learning_rate = _check_rate(learning_rate, (), "learning_rate")
-    if isinstance(inner_sweeps, (bool, np.bool_)) or not isinstance(inner_sweeps, numbers.Integral):
-        raise TypeError(f"inner_sweeps must be a positive integer, got {inner_sweeps!r}.")
-    if inner_sweeps < 1:
-        raise ValueError(f"inner_sweeps must be a positive integer, got {inner_sweeps}.")
+    inner_sweeps = check_n_components(inner_sweeps, "inner_sweeps")
     if inner_sweeps != 1 and method != "hals":
         raise ValueError(f"inner_sweeps is for method='hals' only, not {method!r}.")
     m, n = X.shape
