@@ -3,26 +3,43 @@
 Notation throughout: X (m × n, rows are samples) ≈ W (m × k) H (k × n).
 One module per idea the book teaches:
 
-- :mod:`nmf_teach.linalg`           traces, Frobenius norms, Hadamard operations, gradient checks
-- :mod:`nmf_teach.objective`        the loss ‖X − WH‖²_F and its gradients
-- :mod:`nmf_teach.descent`          plain gradient descent on toy functions of one or two variables
-- :mod:`nmf_teach.updates`          single steps: GD, projected GD, MU, HALS, data-driven rates
-- :mod:`nmf_teach.derivation`       the MU derivation as checked steps
-- :mod:`nmf_teach.solvers`          initialization and :func:`nmf`
-- :mod:`nmf_teach.benchmark`        flop counts, wall-clock timing and the KKT residual
-- :mod:`nmf_teach.compare`          NMF vs PCA/SVD and k-means: signs, sparsity, overlap, storage
-- :mod:`nmf_teach.regularization`   scikit-learn's L1/L2 penalties, objective and gradients
-- :mod:`nmf_teach.uniqueness`       comparing solutions up to permutation and scaling
-- :mod:`nmf_teach.compare_solvers`  loss-versus-time curves of several solvers from one start
-- :mod:`nmf_teach.data`             the food-order toy matrix, planted data, digits
-- :mod:`nmf_teach.plotting`         labelled heatmaps and loss curves
-- :mod:`nmf_teach.widgets`          live widgets and their kernel-free frame scrubbers
-- :mod:`nmf_teach.booktools`        notebook upkeep for authors (writing and cleaning chapters)
+- :mod:`nmf_teach.linalg`         traces, Frobenius norms, Hadamard operations, gradient checks
+- :mod:`nmf_teach.objective`      the loss ‖X − WH‖²_F, its gradients, the KKT residual
+- :mod:`nmf_teach.toy_descent`    plain gradient descent on toy functions of one or two variables
+- :mod:`nmf_teach.updates`        single steps: GD, projected GD, MU, HALS, data-driven rates
+- :mod:`nmf_teach.derivation`     the MU derivation as checked steps
+- :mod:`nmf_teach.solvers`        initialization and :func:`nmf`, the whole solver
+- :mod:`nmf_teach.cost`           flop counts of one iteration and timing with its spread
+- :mod:`nmf_teach.nmf_vs_pca`     NMF vs PCA/SVD and k-means: signs, sparsity, overlap, storage
+- :mod:`nmf_teach.regularization` scikit-learn's L1/L2 penalties, objective, gradients and fits
+- :mod:`nmf_teach.uniqueness`     comparing solutions up to permutation and scaling
+- :mod:`nmf_teach.loss_curves`    loss-versus-time curves of several solvers from one start
+- :mod:`nmf_teach.data`           the food-order toy matrix, planted data, digits
+- :mod:`nmf_teach.plotting`       the book's style, labelled heatmaps and loss curves
+- :mod:`nmf_teach.widgets`        live widgets and their kernel-free frame scrubbers
 
-Use it as ``import nmf_teach as nt``.
+Use it as ``import nmf_teach as nt``, then ``nt.<module>.<name>``; the most
+used names (:func:`nmf`, :func:`loss`, ...) are also available as ``nt.<name>``.
+Importing the package changes no global setting; call
+:func:`nmf_teach.plotting.use_book_style` for the book's figure style.
 """
 
-from . import benchmark, compare, compare_solvers, data, derivation, descent, linalg, objective, plotting, regularization, solvers, updates, widgets, uniqueness
+from . import (
+    cost,
+    data,
+    derivation,
+    linalg,
+    loss_curves,
+    nmf_vs_pca,
+    objective,
+    plotting,
+    regularization,
+    solvers,
+    toy_descent,
+    uniqueness,
+    updates,
+    widgets,
+)
 from .data import LabeledMatrix, digits, food_orders, food_orders_truth, planted_nmf
 from .derivation import DerivationStep, mu_derivation, verify_derivation
 from .linalg import (
@@ -40,12 +57,13 @@ from .linalg import (
 from .objective import (
     gradient_H,
     gradient_W,
+    kkt_residual,
     loss,
     loss_trace_expansion,
     reconstruction_error,
     sklearn_objective,
 )
-from .plotting import heatmap, plot_factorization, plot_losses, set_style
+from .plotting import heatmap, plot_factorization, plot_losses, use_book_style
 from .solvers import INITS, NMFResult, initialize, nmf
 from .updates import (
     METHODS,
@@ -65,6 +83,5 @@ from .updates import (
 )
 from .widgets import frame_count, interact, scrubber
 
-__version__ = "0.1.0"
-
-set_style()
+#: The package version; ``pyproject.toml`` reads it from here.
+__version__ = "0.2.0"

@@ -142,8 +142,16 @@ def check_nonnegative(A, name="X", *, allow_empty=False):
     return arr
 
 
-def check_n_components(n_components, name="n_components"):
-    """Return ``n_components`` as a positive int, or raise.
+def check_positive_int(value, name):
+    """Return ``value`` as a positive int, or raise.
+
+    Parameters
+    ----------
+    value : int
+        A size or count that must be at least 1 (a rank, a dimension, a number
+        of repeats).
+    name : str
+        The name used in error messages, e.g. ``"n_components"``.
 
     Raises
     ------
@@ -152,14 +160,18 @@ def check_n_components(n_components, name="n_components"):
     ValueError
         If it is zero or negative.
     """
-    if isinstance(n_components, (bool, np.bool_)) or not isinstance(n_components, numbers.Integral):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(
-            f"{name} must be a positive integer, got {n_components!r} "
-            f"of type {type(n_components).__name__}."
+            f"{name} must be a positive integer, got {value!r} of type {type(value).__name__}."
         )
-    if n_components < 1:
-        raise ValueError(f"{name} must be a positive integer, got {n_components}.")
-    return int(n_components)
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value}.")
+    return int(value)
+
+
+def check_n_components(n_components):
+    """Return the rank ``n_components`` as a positive int, or raise (see :func:`check_positive_int`)."""
+    return check_positive_int(n_components, "n_components")
 
 
 def check_nonneg_int(value, name):

@@ -13,7 +13,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._validation import check_n_components, check_positive_scalar
+from ._validation import check_positive_int, check_n_components, check_positive_scalar
 from .solvers import _seed
 
 __all__ = ["LabeledMatrix", "food_orders", "food_orders_truth", "planted_nmf", "digits"]
@@ -101,8 +101,8 @@ def planted_nmf(m, n, n_components, *, noise=0.0, random_state=0):
     -----
     Used from *Why NMF* on; explained in *The NMF problem*.
     """
-    m = check_n_components(m, "m")
-    n = check_n_components(n, "n")
+    m = check_positive_int(m, "m")
+    n = check_positive_int(n, "n")
     k = check_n_components(n_components)
     noise = check_positive_scalar(noise, "noise", allow_zero=True)
     rng = _seed(random_state)
@@ -145,7 +145,7 @@ def digits(n_samples=None):
     d = load_digits()
     X, y = d.data / 16.0, d.target
     if n_samples is not None:
-        n_samples = check_n_components(n_samples, "n_samples")
+        n_samples = check_positive_int(n_samples, "n_samples")
         if n_samples > X.shape[0]:
             raise ValueError(
                 f"n_samples is {n_samples}, but the digits data set has only {X.shape[0]} images; "

@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validation import check_n_components
+from ._validation import check_positive_int, check_n_components
 from .linalg import _safe_divide, numerical_gradient
 from .objective import _gradient_H, _gradient_W, _loss
 from .solvers import _seed
@@ -115,9 +115,9 @@ def random_problem(m=6, n=5, k=3, *, random_state=0):
     >>> X.shape, W.shape, H.shape
     ((6, 5), (6, 3), (3, 5))
     """
-    m = check_n_components(m, "m")
-    n = check_n_components(n, "n")
-    k = check_n_components(k, "k")
+    m = check_positive_int(m, "m")
+    n = check_positive_int(n, "n")
+    k = check_positive_int(k, "k")
     rng = _seed(random_state)
     return (rng.uniform(0.1, 1.0, size=(m, n)), rng.uniform(0.1, 1.0, size=(m, k)),
             rng.uniform(0.1, 1.0, size=(k, n)))

@@ -14,24 +14,46 @@ import numpy as np
 
 from ._validation import as_matrix, check_option
 
-__all__ = ["set_style", "heatmap", "plot_factorization", "plot_losses"]
+__all__ = ["BOOK_STYLE", "use_book_style", "heatmap", "plot_factorization", "plot_losses"]
+
+#: The book's matplotlib settings: opaque white figures (readable when the
+#: website is in dark mode), a modest resolution, and room for the frame
+#: scrubbers' embedded animations.
+BOOK_STYLE = {
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "axes.facecolor": "white",
+    "figure.dpi": 90,
+    "axes.grid": False,
+    "animation.embed_limit": 40.0,
+}
 
 
-def set_style():
-    """Opaque white figures, readable in the website's light and dark modes.
+def use_book_style(*, context=False):
+    """Apply the book's matplotlib settings, :data:`BOOK_STYLE`.
 
-    Applied when :mod:`nmf_teach` is imported (see the introduction).
+    ``import nmf_teach`` changes nothing in matplotlib; every chapter calls this
+    once in its import cell.
+
+    Parameters
+    ----------
+    context : bool, default=False
+        False: change matplotlib's settings for the rest of the session (what a
+        chapter wants). True: return a context manager that applies them only
+        inside a ``with`` block and restores the previous ones after it.
+
+    Returns
+    -------
+    None or context manager
+
+    Notes
+    -----
+    Used in the import cell of every chapter, first in *Why NMF*.
     """
-    matplotlib.rcParams.update(
-        {
-            "figure.facecolor": "white",
-            "savefig.facecolor": "white",
-            "axes.facecolor": "white",
-            "figure.dpi": 90,
-            "axes.grid": False,
-            "animation.embed_limit": 40.0,
-        }
-    )
+    if context:
+        return matplotlib.rc_context(BOOK_STYLE)
+    matplotlib.rcParams.update(BOOK_STYLE)
+    return None
 
 
 def heatmap(A, *, ax=None, row_labels=None, col_labels=None, title=None, annotate=True,

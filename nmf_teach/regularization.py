@@ -1,4 +1,7 @@
-"""scikit-learn's regularized NMF objective, its gradients and a KKT check.
+"""scikit-learn's regularized NMF objective and its gradients.
+
+The KKT check of this objective is :func:`nmf_teach.objective.kkt_residual`
+(pass the same ``alpha_W``, ``alpha_H``, ``l1_ratio``).
 
 Explained in *Regularization* (``book/08_regularization``).
 
@@ -23,14 +26,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_n_components, check_positive_scalar
+from ._validation import check_positive_int, check_positive_scalar
 from .objective import check_problem
 
 __all__ = [
     "penalty_weights",
     "regularized_objective",
     "regularized_gradients",
-    "kkt_residual",
 ]
 
 
@@ -76,8 +78,8 @@ def penalty_weights(n_samples, n_features, *, alpha_W=0.0, alpha_H="same", l1_ra
     -----
     Explained in *Regularization*.
     """
-    m = check_n_components(n_samples, "n_samples")
-    n = check_n_components(n_features, "n_features")
+    m = check_positive_int(n_samples, "n_samples")
+    n = check_positive_int(n_features, "n_features")
     aW, aH, r = _check_alphas(alpha_W, alpha_H, l1_ratio)
     if not isinstance(scaled, (bool, np.bool_)):
         raise TypeError(f"scaled must be True or False, got {scaled!r} of type {type(scaled).__name__}.")
@@ -157,41 +159,3 @@ def regularized_gradients(X, W, H, *, alpha_W=0.0, alpha_H="same", l1_ratio=0.0,
     grad_W = R @ H.T + p["l1_W"] + p["l2_W"] * W
     grad_H = W.T @ R + p["l1_H"] + p["l2_H"] * H
     return grad_W, grad_H
-
-
-def kkt_residual(X, W, H, *, alpha_W=0.0, alpha_H="same", l1_ratio=0.0, scaled=True):
-    """How far (W, H) is from satisfying the KKT conditions of the objective.
-
-    At a local minimizer of :func:`regularized_objective` over W, H ≥ 0,
-
-    - W ≥ 0 and ∇_W L ≥ 0 (entry-wise), and W ∘ ∇_W L = 0;
-    - the same for H.
-
-    All three hold exactly when ``min(W, ∇_W L) = 0`` entry-wise, so the
-    residual is ``‖min(W, ∇_W L)‖_F + ‖min(H, ∇_H L)‖_F``, divided by
-    ``‖XHᵀ‖_F + ‖WᵀX‖_F`` (the size of the data part of the gradients) so it
-    does not depend on the scale of X.
-
-    Parameters
-    ----------
-    X : array-like of shape (m, n)
-    W : array-like of shape (m, k)
-    H : array-like of shape (k, n)
-        Non-negative.
-    alpha_W, alpha_H, l1_ratio, scaled
-        As in :func:`penalty_weights`.
-
-    Returns
-    -------
-    float
-        0 at a KKT point; small (e.g. below 1e-6) near one.
-
-    Notes
-    -----
-    Explained in *Regularization*.
-    """
-    X, W, H = check_problem(X, W, H)
-    gW, gH = regularized_gradients(X, W, H, alpha_W=alpha_W, alpha_H=alpha_H, l1_ratio=l1_ratio, scaled=scaled)
-    num = np.linalg.norm(np.minimum(W, gW)) + np.linalg.norm(np.minimum(H, gH))
-    scale = np.linalg.norm(X @ H.T) + np.linalg.norm(W.T @ X)
-    return float(num / scale) if scale > 0 else float(num)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import (
+    check_positive_int,
     check_factor,
     check_n_components,
     check_nonneg_int,
@@ -25,7 +26,7 @@ from ._validation import (
 from .objective import _loss
 from .updates import METHODS, _check_rate, _step
 
-__all__ = ["NMFResult", "initialize", "nmf", "INITS"]
+__all__ = ["NMFResult", "initialize", "nmf", "INITS", "SklearnFit", "fit_sklearn"]
 
 #: The initializations :func:`initialize` and :func:`nmf` know.
 INITS = ("random", "nndsvd", "nndsvda", "nndsvdar", "custom")
@@ -270,7 +271,7 @@ def nmf(
                 f"method={method!r} has no learning rate; learning_rate is for 'gd' and 'pgd'."
             )
         learning_rate = _check_rate(learning_rate, (), "learning_rate")
-    inner_sweeps = check_n_components(inner_sweeps, "inner_sweeps")
+    inner_sweeps = check_positive_int(inner_sweeps, "inner_sweeps")
     if inner_sweeps != 1 and method != "hals":
         raise ValueError(f"inner_sweeps is for method='hals' only, not {method!r}.")
     m, n = X.shape
@@ -333,3 +334,80 @@ def _run(X, W, H, method, init, max_iter, tol, learning_rate, keep_history, swee
         diverged=diverged,
         history=history,
     )
+
+
+@dataclass
+class SklearnFit:
+    """What :func:`fit_sklearn` returns.
+
+    Attributes
+    ----------
+    W : ndarray of shape (m, k)
+    H : ndarray of shape (k, n)
+    n_iter : int
+        The iterations scikit-learn ran.
+    converged : bool
+        False if the fit stopped at ``max_iter`` (scikit-learn's
+        ConvergenceWarning, caught here and reported by this flag instead).
+    """
+
+    W: np.ndarray
+    H: np.ndarray
+    n_iter: int
+    converged: bool
+
+    def __iter__(self):
+        """Unpack as ``W, H = fit_sklearn(...)``."""
+        return iter((self.W, self.H))
+
+
+def fit_sklearn(X, n_components, *, init="nndsvda", solver="cd", alpha_W=0.0, alpha_H="same", l1_ratio=0.0,
+                tol=1e-4, max_iter=200, random_state=0):
+    """Fit scikit-learn's :class:`sklearn.decomposition.NMF` and return its factors.
+
+    The one scikit-learn wrapper the chapters share: a seeded fit with the
+    options the book varies, and the ConvergenceWarning turned into a flag.
+
+    Parameters
+    ----------
+    X : array-like of shape (m, n)
+        Non-negative data.
+    n_components : int
+        The rank k.
+    init : {"random", "nndsvd", "nndsvda", "nndsvdar"}, default="nndsvda"
+    solver : {"cd", "mu"}, default="cd"
+    alpha_W, alpha_H, l1_ratio : float
+        scikit-learn's penalties (see :mod:`nmf_teach.regularization`).
+    tol : float, default=1e-4
+    max_iter : int, default=200
+    random_state : int, default=0
+        The seed (for ``init="random"`` and "nndsvdar").
+
+    Returns
+    -------
+    SklearnFit
+        ``.W`` (m, k), ``.H`` (k, n), ``.n_iter``, ``.converged``; unpacks as
+        ``W, H``.
+
+    Notes
+    -----
+    Used in *Regularization*, *The pizza example* and *Non-uniqueness*.
+    """
+    from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
+
+    X = check_nonnegative(X, "X")
+    k = check_n_components(n_components)
+    init = check_option(init, INITS[:-1], "init")
+    solver = check_option(solver, ("cd", "mu"), "solver")
+    max_iter = check_positive_int(max_iter, "max_iter")
+    model = NMF(n_components=k, init=init, solver=solver, alpha_W=alpha_W, alpha_H=alpha_H, l1_ratio=l1_ratio,
+                tol=tol, max_iter=max_iter, random_state=random_state)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        W = model.fit_transform(X)
+    stopped = any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    for w in caught:
+        if not issubclass(w.category, ConvergenceWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return SklearnFit(W=W, H=model.components_, n_iter=int(model.n_iter_), converged=not stopped)

@@ -11,6 +11,9 @@ import pytest
 
 matplotlib.use("Agg")
 
+ROOT_FOR_TOOLS = pathlib.Path(__file__).resolve().parent.parent / "tools"
+sys.path.insert(0, str(ROOT_FOR_TOOLS))  # the authors' tools (booktools) are not part of the package
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BUILD_CMD = ["jupyter-book", "build", ".", "-W", "-n", "--keep-going"]
 

@@ -6,7 +6,7 @@ import re
 import pytest
 import yaml
 
-from nmf_teach import booktools
+import booktools
 
 NOTEBOOKS = booktools.book_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]
@@ -48,7 +48,7 @@ def test_cell_ids_unique(path):
 def test_first_cell_installs_on_colab_only(path, root):
     first = cells(path)[0]
     url = yaml.safe_load((root / "_config.yml").read_text())["repository"]["url"].rstrip("/")
-    assert text(first) == booktools.colab_cell_source(url), "run `python -m nmf_teach.booktools`"
+    assert text(first) == booktools.colab_cell_source(url), "run `python tools/booktools.py`"
     assert "remove-cell" in first["metadata"]["tags"]
 
 

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from nmf_teach import booktools
+import booktools
 
 NOTEBOOKS = booktools.book_notebooks()
 SOLUTION = re.compile(r"(`{3,}|:{3,})\{solution\}[^\n]*\n(.*?)\n\1(?!`)", re.S)

@@ -6,7 +6,7 @@ import subprocess
 
 from browser_support import ROOT, load_config
 
-from nmf_teach import booktools
+import booktools
 
 
 def _repo_files():

@@ -1,9 +1,8 @@
-"""Measuring NMF solvers: flop counts of one iteration, wall-clock timing, and
-how far an iterate is from a stationary point (the KKT residual).
+"""What NMF costs: flop counts of one iteration, and timing a call with its spread.
 
-Explained in *Deriving the multiplicative update* (``book/05_multiplicative_update``,
-the KKT residual) and *Gradient descent vs multiplicative update*
-(``book/06_gd_vs_mu``, flops and timing).
+Explained in *Gradient descent vs multiplicative update* (``book/06_gd_vs_mu``).
+The optimality check (the KKT residual) lives with the objective,
+:func:`nmf_teach.objective.kkt_residual`.
 
 Flop convention: a product of an (a, b) by a (b, c) matrix costs ``2abc`` flops
 (one multiplication and one addition per term), an element-wise operation on an
@@ -12,14 +11,14 @@ Flop convention: a product of an (a, b) by a (b, c) matrix costs ``2abc`` flops
 
 from __future__ import annotations
 
-import time
+import timeit
+from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_n_components, check_option
-from .objective import _gradient_H, _gradient_W, check_problem
+from ._validation import check_option, check_positive_int
 
-__all__ = ["matmul_flops", "iteration_flops", "best_time", "kkt_residual", "ORDERS"]
+__all__ = ["matmul_flops", "iteration_flops", "Timing", "timing", "ORDERS"]
 
 #: The two ways of forming the denominators ``WHHᵀ`` and ``WᵀWH``.
 ORDERS = ("cheap", "naive")
@@ -41,9 +40,9 @@ def matmul_flops(a, b, c):
     -----
     Explained in *Gradient descent vs multiplicative update*.
     """
-    a = check_n_components(a, "a")
-    b = check_n_components(b, "b")
-    c = check_n_components(c, "c")
+    a = check_positive_int(a, "a")
+    b = check_positive_int(b, "b")
+    c = check_positive_int(c, "c")
     return 2 * a * b * c
 
 
@@ -80,9 +79,9 @@ def iteration_flops(m, n, k, *, method="mu", order="cheap"):
 
     Explained in *Gradient descent vs multiplicative update*.
     """
-    m = check_n_components(m, "m")
-    n = check_n_components(n, "n")
-    k = check_n_components(k, "k")
+    m = check_positive_int(m, "m")
+    n = check_positive_int(n, "n")
+    k = check_positive_int(k, "k")
     method = check_option(method, ("mu", "gd", "pgd"), "method")
     order = check_option(order, ORDERS, "order")
     per_entry = {"mu": 2, "gd": 4, "pgd": 5}[method]
@@ -99,11 +98,52 @@ def iteration_flops(m, n, k, *, method="mu", order="cheap"):
     return w + h + per_entry * (m * k + k * n)
 
 
-def best_time(func, *args, repeat=5, number=1, **kwargs):
-    """The shortest of ``repeat`` timings of ``number`` calls, per call, in seconds.
+@dataclass(frozen=True)
+class Timing:
+    """Repeated timings of one call, in seconds per call.
 
-    Like :mod:`timeit`, the minimum is reported: other programs can only make
-    a run slower, never faster, so the minimum is the least disturbed measurement.
+    Attributes
+    ----------
+    runs : ndarray of shape (repeat,)
+        Seconds per call of each timing, in the order they were taken.
+    """
+
+    runs: np.ndarray
+
+    @property
+    def best(self):
+        """The fastest run: other programs can only slow a run down, so it is the least disturbed."""
+        return float(np.min(self.runs))
+
+    @property
+    def median(self):
+        """The median run: what a reader typically waits."""
+        return float(np.median(self.runs))
+
+    @property
+    def spread(self):
+        """``(fastest, slowest)`` run: the range a measured time is stated with."""
+        return float(np.min(self.runs)), float(np.max(self.runs))
+
+    def __str__(self):
+        lo, hi = self.spread
+        return f"{_fmt_seconds(self.median)} (range {_fmt_seconds(lo)} to {_fmt_seconds(hi)} over {len(self.runs)} runs)"
+
+
+def _fmt_seconds(t):
+    if t >= 1:
+        return f"{t:.3g} s"
+    if t >= 1e-3:
+        return f"{t * 1e3:.3g} ms"
+    return f"{t * 1e6:.3g} µs"
+
+
+def timing(func, *args, repeat=5, number=1, **kwargs):
+    """Time ``func(*args, **kwargs)`` with :mod:`timeit`: ``repeat`` timings of ``number`` calls.
+
+    The one timing helper of the package: chapters and :mod:`nmf_teach.loss_curves`
+    use it, and state a time with its spread (``str(result)``) or compare the
+    fastest runs (``result.best``), never a single measurement.
 
     Parameters
     ----------
@@ -120,8 +160,15 @@ def best_time(func, *args, repeat=5, number=1, **kwargs):
 
     Returns
     -------
-    float
-        Seconds per call of the fastest timing.
+    Timing
+        ``.runs`` (seconds per call), ``.best``, ``.median`` and ``.spread``.
+
+    Raises
+    ------
+    TypeError
+        If ``func`` is not callable or ``repeat``/``number`` is not an integer.
+    ValueError
+        If ``repeat`` or ``number`` is below 1.
 
     Notes
     -----
@@ -130,49 +177,8 @@ def best_time(func, *args, repeat=5, number=1, **kwargs):
     """
     if not callable(func):
         raise TypeError(f"func must be callable, got {type(func).__name__}.")
-    repeat = check_n_components(repeat, "repeat")
-    number = check_n_components(number, "number")
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            func(*args, **kwargs)
-        best = min(best, (time.perf_counter() - t0) / number)
-    return float(best)
-
-
-def kkt_residual(X, W, H):
-    """How far (W, H) is from satisfying the KKT conditions of NMF.
-
-    At a stationary point of ``min ‖X − WH‖²_F`` subject to ``W, H ≥ 0`` every
-    entry satisfies ``min(W_ij, (∇_W f)_ij) = 0``: either the entry is 0 and the
-    gradient does not push it below 0 (gradient ≥ 0), or the entry is positive
-    and the gradient is 0. The residual is the Frobenius norm of these minima
-    over both factors.
-
-    Parameters
-    ----------
-    X : array-like of shape (m, n)
-    W : array-like of shape (m, k)
-    H : array-like of shape (k, n)
-        All non-negative.
-
-    Returns
-    -------
-    float
-        ``sqrt(‖min(W, ∇_W f)‖²_F + ‖min(H, ∇_H f)‖²_F)``, 0 exactly at a KKT point.
-
-    Notes
-    -----
-    Explained in *Deriving the multiplicative update*.
-
-    References
-    ----------
-    Lin, C.-J. (2007). On the convergence of multiplicative update algorithms
-    for nonnegative matrix factorization. IEEE Trans. Neural Networks, 18(6).
-    """
-    X, W, H = check_problem(X, W, H)
-    rW = np.minimum(W, _gradient_W(X, W, H))
-    rH = np.minimum(H, _gradient_H(X, W, H))
-    return float(np.sqrt(np.sum(rW * rW) + np.sum(rH * rH)))
-
+    repeat = check_positive_int(repeat, "repeat")
+    number = check_positive_int(number, "number")
+    timer = timeit.Timer(lambda: func(*args, **kwargs))
+    runs = np.asarray(timer.repeat(repeat=repeat, number=number), dtype=float) / number
+    return Timing(runs)

@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_matrix, check_n_components, check_positive_scalar
+from ._validation import check_positive_int, as_matrix, check_n_components, check_positive_scalar
 
 __all__ = [
     "negative_fraction",
@@ -163,9 +163,9 @@ def storage_ratio(m, n, k):
     -----
     Explained in *Why NMF*.
     """
-    m = check_n_components(m, "m")
-    n = check_n_components(n, "n")
-    k = check_n_components(k, "k")
+    m = check_positive_int(m, "m")
+    n = check_positive_int(n, "n")
+    k = check_positive_int(k, "k")
     return (m * k + k * n) / (m * n)
 
 

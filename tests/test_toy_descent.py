@@ -1,9 +1,9 @@
-"""Tests of nmf_teach.descent against obvious formulas."""
+"""Tests of nmf_teach.toy_descent against obvious formulas."""
 
 import numpy as np
 import pytest
 
-from nmf_teach import descent
+from nmf_teach import toy_descent as descent
 
 
 def test_quadratic_matches_closed_form():

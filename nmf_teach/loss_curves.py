@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_factor, check_n_components, check_nonnegative, check_option
+from ._validation import check_positive_int, check_factor, check_n_components, check_nonnegative, check_option
 from .objective import _loss
 from .solvers import initialize, nmf
 from .updates import METHODS
@@ -115,7 +115,7 @@ def nmf_curve(X, W0, H0, method="hals", *, max_iter=100, repeat=1, inner_sweeps=
     """
     X, W0, H0 = _check_start(X, W0, H0)
     method = check_option(method, METHODS, "method")
-    repeat = check_n_components(repeat, "repeat")
+    repeat = check_positive_int(repeat, "repeat")
     runs = [nmf(X, W0.shape[1], method=method, W0=W0, H0=H0, max_iter=max_iter, inner_sweeps=inner_sweeps)
             for _ in range(repeat)]
     best = min(runs, key=lambda r: r.times[-1])  # the fastest whole run, as for scikit-learn
@@ -157,7 +157,7 @@ def sklearn_cd_curve(X, W0, H0, *, max_iters=CD_MAX_ITERS, repeat=1):
     from sklearn.decomposition import non_negative_factorization
 
     X, W0, H0 = _check_start(X, W0, H0)
-    repeat = check_n_components(repeat, "repeat")
+    repeat = check_positive_int(repeat, "repeat")
     iters = list(max_iters)
     if not iters or any(
         isinstance(i, (bool, np.bool_)) or not isinstance(i, numbers.Integral) or i < 1 for i in iters
@@ -223,7 +223,7 @@ def solver_curves(X, n_components, *, methods=("mu", "pgd", "hals"), sklearn_cd=
     """
     X = check_nonnegative(X, "X")
     k = check_n_components(n_components)
-    max_iter = check_n_components(max_iter, "max_iter")  # a curve needs at least one iteration
+    max_iter = check_positive_int(max_iter, "max_iter")  # a curve needs at least one iteration
     if isinstance(methods, str):
         methods = (methods,)
     if methods is None or not all(isinstance(m, str) for m in methods):

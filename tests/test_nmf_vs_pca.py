@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import nmf_teach as nt
-from nmf_teach import compare
+from nmf_teach import nmf_vs_pca as compare
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""compare_solvers: curves from one start, scikit-learn's cd by separate fits, budgets, bad input."""
+"""loss_curves: curves from one start, scikit-learn's cd by separate fits, budgets, bad input."""
 
 import warnings
 
@@ -7,7 +7,7 @@ import pytest
 from sklearn.decomposition import non_negative_factorization
 
 import nmf_teach as nt
-from nmf_teach import compare_solvers as cs
+from nmf_teach import loss_curves as cs
 
 
 @pytest.fixture(scope="module")

@@ -5,16 +5,19 @@
 - :func:`clean_notebooks` strips outputs and execution counts and re-stamps the
   Colab cell with the address in ``_config.yml``.
 
-Run ``python -m nmf_teach.booktools`` from the repository root to clean every
-notebook in ``book/``. The repository address is written once, as
+An authors' tool, not part of the ``nmf_teach`` package readers install. Run
+``.venv/bin/python tools/booktools.py`` (from anywhere) to clean every notebook
+in ``book/``. Notebooks are read and written with :mod:`nbformat` (which
+validates them) and cleared with nbconvert's ``ClearOutputPreprocessor``. The repository address is written once, as
 ``repository.url`` in ``_config.yml``; everything else derives from it.
 """
 
 from __future__ import annotations
 
-import json
 import pathlib
 import sys
+
+import nbformat
 
 __all__ = [
     "repo_root",
@@ -64,7 +67,7 @@ def colab_cell_source(url):
 
 def md(source):
     """A markdown cell."""
-    return {"cell_type": "markdown", "metadata": {}, "source": _lines(source)}
+    return nbformat.v4.new_markdown_cell(source.strip("\n"))
 
 
 def code(source, *, tags=(), alt=None, **metadata):
@@ -86,14 +89,7 @@ def code(source, *, tags=(), alt=None, **metadata):
         meta["tags"] = list(tags)
     if alt:
         meta.setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
-    return {"cell_type": "code", "execution_count": None, "metadata": meta, "outputs": [],
-            "source": _lines(source)}
-
-
-def _lines(source):
-    source = source.strip("\n")
-    lines = source.split("\n")
-    return [line + "\n" for line in lines[:-1]] + [lines[-1]]
+    return nbformat.v4.new_code_cell(source.strip("\n"), metadata=meta)
 
 
 def _colab(url):
@@ -102,34 +98,31 @@ def _colab(url):
 
 def write_notebook(path, cells, *, root=None):
     """Write a chapter notebook: the Colab cell, then ``cells``; no outputs."""
-    nb = {
-        "cells": [_colab(repository_url(root))] + list(cells),
-        "metadata": {
+    nb = nbformat.v4.new_notebook(
+        cells=[_colab(repository_url(root))] + list(cells),
+        metadata={
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
         },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
+    )
     _dump(pathlib.Path(path), nb)
 
 
 def _dump(path, nb):
-    for i, cell in enumerate(nb["cells"]):
+    for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i}"  # unique and stable: nbformat 4.5 refuses duplicate ids
-    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    nbformat.validate(nb)
+    path.write_text(nbformat.writes(nb, version=4) + "\n", encoding="utf-8")
 
 
 def clean_notebook(path, url):
     """Strip outputs and execution counts; put the current Colab cell first."""
+    from nbconvert.preprocessors import ClearOutputPreprocessor
+
     path = pathlib.Path(path)
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    cells = [c for c in nb["cells"] if COLAB_TAG not in c.get("metadata", {}).get("tags", [])]
-    for c in cells:
-        if c["cell_type"] == "code":
-            c["outputs"] = []
-            c["execution_count"] = None
-    nb["cells"] = [_colab(url)] + cells
+    nb = nbformat.read(path, as_version=4)
+    nb, _ = ClearOutputPreprocessor().preprocess(nb, {})
+    nb.cells = [_colab(url)] + [c for c in nb.cells if COLAB_TAG not in c.get("metadata", {}).get("tags", [])]
     _dump(path, nb)
 
 
