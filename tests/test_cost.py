@@ -1,10 +1,10 @@
-"""Flop counts, the timing helper and the KKT residual of nmf_teach.benchmark."""
+"""Flop counts and the timing helper of nmf_teach.cost."""
 
 import numpy as np
 import pytest
 
 import nmf_teach as nt
-from nmf_teach import benchmark as bm
+from nmf_teach import cost as bm
 
 
 def naive_matmul_flops(A, B):
@@ -37,28 +37,19 @@ def test_cheap_order_never_costs_more_when_k_is_small():
         assert bm.iteration_flops(m, n, k) <= bm.iteration_flops(m, n, k, order="naive")
 
 
-def test_best_time_is_a_positive_minimum():
+def test_timing_counts_calls_and_summarizes_runs():
     calls = []
-    t = bm.best_time(calls.append, 1, repeat=3, number=2)
-    assert t >= 0 and len(calls) == 6
+    t = bm.timing(calls.append, 1, repeat=3, number=2)
+    assert len(calls) == 6 and t.runs.shape == (3,) and (t.runs >= 0).all()
+    assert t.best == t.runs.min() and t.spread == (t.runs.min(), t.runs.max())
+    assert t.best <= t.median <= t.spread[1]
+    assert "over 3 runs" in str(t)
 
 
-def test_kkt_residual_against_formula():
-    X, W, H = nt.derivation.random_problem(6, 5, 3, random_state=1)
-    gW, gH = nt.gradient_W(X, W, H), nt.gradient_H(X, W, H)
-    expected = np.sqrt(sum(min(w, g) ** 2 for w, g in zip(W.ravel(), gW.ravel()))
-                       + sum(min(h, g) ** 2 for h, g in zip(H.ravel(), gH.ravel())))
-    assert bm.kkt_residual(X, W, H) == pytest.approx(expected, rel=1e-12)
-
-
-def test_kkt_residual_zero_at_exact_factorization_and_positive_when_locked():
-    W, H, _ = nt.food_orders_truth()
-    X = W @ H
-    assert bm.kkt_residual(X, W, H) == 0.0
-    H0 = H.copy()
-    H0[0, 0] = 0.0  # pizza can no longer be explained: the gradient there is negative
-    assert nt.gradient_H(X, W, H0)[0, 0] < 0
-    assert bm.kkt_residual(X, W, H0) > 0
+def test_timing_summary_by_hand():
+    t = bm.Timing(np.array([3e-3, 1e-3, 2e-3]))
+    assert (t.best, t.median, t.spread) == (1e-3, 2e-3, (1e-3, 3e-3))
+    assert str(t) == "2 ms (range 1 ms to 3 ms over 3 runs)"
 
 
 def test_bad_input():
@@ -71,8 +62,6 @@ def test_bad_input():
     with pytest.raises(ValueError, match=r"Unknown method 'hals'"):
         bm.iteration_flops(3, 3, 2, method="hals")
     with pytest.raises(TypeError, match="func must be callable"):
-        bm.best_time(3)
+        bm.timing(3)
     with pytest.raises(ValueError, match="repeat must be a positive integer"):
-        bm.best_time(print, repeat=0)
-    with pytest.raises(ValueError, match=r"W has 1 negative entries"):
-        bm.kkt_residual(np.ones((2, 2)), -np.eye(2)[:, :1] * [[1], [0]], np.ones((1, 2)))
+        bm.timing(print, repeat=0)

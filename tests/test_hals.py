@@ -5,7 +5,7 @@ import pytest
 from scipy.optimize import nnls
 
 import nmf_teach as nt
-from nmf_teach import compare_solvers as cs
+from nmf_teach import loss_curves as cs
 
 # The never-increasing-loss property test of HALS (hypothesis, zero rows and columns,
 # scales 1e-3 to 1e3) is shared with MU and PGD: tests/test_solvers.py::test_loss_never_increases.
@@ -81,34 +81,6 @@ def planted_medium():
     X, _, _ = nt.planted_nmf(500, 300, 10, noise=0.01, random_state=3)
     W0, H0 = nt.initialize(X, 10, random_state=0)
     return X, W0, H0
-
-
-def test_hals_matches_sklearn_cd_for_the_same_time_budget(planted_medium):
-    """Same start, same wall-time budget: HALS's loss must be at most cd's (up to 0.1%).
-
-    Plain HALS does the same arithmetic as cd (same iterates), so per unit of time it
-    can only tie; the HALS tested here reuses each O(mnk) product for 3 sweeps
-    (``inner_sweeps=3``, Gillis & Glineur 2012), which is what makes it win.
-    The budgets come from the times scikit-learn's whole fit takes for max_iter = 50, 100,
-    200 (best of 3 calls: load on a shared machine only ever adds time); HALS gets the
-    update times of its fastest of 3 whole runs. (At a budget of about 20 cd iterations,
-    a few milliseconds, the two are within timing noise of each other: measured loss
-    ratios HALS/cd of 0.6 to 1.15, so that budget is not asserted.) Both run with one BLAS thread, so that two
-    threads fighting over a loaded 2-core machine do not decide the race.
-    """
-    from threadpoolctl import threadpool_limits
-
-    X, W0, H0 = planted_medium
-    with threadpool_limits(limits=1):
-        cd = cs.sklearn_cd_curve(X, W0, H0, max_iters=[1, 50, 100, 200], repeat=3)
-        hals = cs.nmf_curve(X, W0, H0, "hals", max_iter=300, repeat=3, inner_sweeps=3)
-    # HALS's times count only its updates, so take scikit-learn's fixed cost out of its
-    # budgets: the budget for N iterations is t(N) - t(1), the time of N - 1 cd iterations,
-    # while cd is credited with the loss of all N (a handicap for HALS, not for cd).
-    fixed = cd.times[1]
-    for budget, cd_loss in zip(cd.times[2:] - fixed, cd.losses[2:]):
-        hals_loss, _ = cs.loss_within_budget(hals, budget)
-        assert hals_loss <= cd_loss * (1 + 1e-3), (budget, hals_loss, cd_loss)
 
 
 def test_inner_sweeps_lower_the_loss_per_iteration(planted_medium):

@@ -64,7 +64,7 @@ def test_self_contained(path):
     calls = re.findall(r"\b(?:NMF|PCA|KMeans|make_blobs)\(([^()]*(?:\([^()]*\)[^()]*)*)\)(\.\w+)?", code)
     unseeded = [args for args, method in calls
                 if "random_state" not in args and 'init="custom"' not in args and args.strip() != "..."
-                and method not in (".get_params", "._compute_regularization")]
+                and method not in (".get_params",)]
     assert not unseeded, f"{path.name}: scikit-learn call without random_state: {unseeded[:3]}"
 
 
@@ -81,3 +81,30 @@ def test_chapter_structure(path):
     assert all(":class: dropdown" in s for s in solutions), "solutions must start closed"
     assert "{cite" in md, "no citation"
     assert code.count("assert ") >= 3, "claims must be asserted"
+
+
+MODULES = {p.stem for p in (booktools.repo_root() / "nmf_teach").glob("*.py") if not p.stem.startswith("_")}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_one_import_style_all_imports_first(path):
+    """``import nmf_teach as nt`` then ``nt.<module>.<name>``; every import in the first code cell."""
+    code_cells = cells(path, "code")[1:]  # after the Colab cell
+    first, rest = text(code_cells[0]), code_cells[1:]
+    assert "import nmf_teach as nt" in first and "nt.plotting.use_book_style()" in first
+    for c in rest:
+        src = text(c)
+        assert not re.search(r"^\s*(import |from \S+ import )", src, re.M), (
+            f"{path.name}: imports belong in the first code cell: {src[:80]!r}")
+    md_code = "\n".join(text(c) for c in cells(path, "markdown"))
+    for src in [text(c) for c in code_cells] + [md_code]:
+        assert "from nmf_teach" not in src and "import nmf_teach." not in src
+        for mod in re.findall(r"\bnt\.(\w+)", src):
+            assert mod in MODULES, f"{path.name}: nt.{mod} is not a module; write nt.<module>.<name>"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_private_scikit_learn_in_chapters(path):
+    code = "\n".join(text(c) for c in cells(path))
+    for bad in ("_initialize_nmf", "_compute_regularization", "__doc__", "sklearn.decomposition._"):
+        assert bad not in code, f"{path.name} uses {bad!r}: chapters use public APIs only"
