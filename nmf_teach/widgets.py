@@ -20,7 +20,7 @@ import re
 
 import numpy as np
 
-__all__ = ["scrubber", "interact", "frame_count"]
+__all__ = ["scrubber", "interact", "render_png", "frame_count"]
 
 
 def scrubber(draw, param, values, *, figsize=(8, 3.5), dpi=72, interval=600, alt=None, **fixed):
@@ -138,8 +138,68 @@ def frame_count(scrubber_html):
     return len(re.findall(r'frames\[\d+\] = "data:image/png;base64', text))
 
 
+def render_png(draw, *, figsize=(8, 3.5), dpi=90, **params):
+    """Draw ``draw(fig, **params)`` on a new figure and return it as PNG bytes.
+
+    The figure is closed before returning, so nothing is left for Jupyter's
+    inline backend to display.
+
+    Parameters
+    ----------
+    draw : callable
+        The pure plotting function ``draw(fig, **params)``.
+    figsize : tuple of float, default=(8, 3.5)
+    dpi : int, default=90
+    **params
+        The parameter values to draw.
+
+    Returns
+    -------
+    bytes
+        A PNG image.
+
+    Notes
+    -----
+    What :func:`interact` shows after every change of a control.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+
+    if not callable(draw):
+        raise TypeError(f"draw must be a plotting function draw(fig, **params), got {type(draw).__name__}.")
+    fig = plt.figure(figsize=figsize, dpi=dpi)
+    try:
+        draw(fig, **params)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+    finally:
+        plt.close(fig)
+    return buf.getvalue()
+
+
+def _control(name, spec):
+    """A widget for one parameter, from a widget or an abbreviation; None for a fixed value."""
+    import ipywidgets
+
+    if isinstance(spec, ipywidgets.fixed):
+        return None
+    if isinstance(spec, ipywidgets.ValueWidget):
+        widget = spec
+    else:
+        widget = ipywidgets.interactive.widget_from_abbrev(spec)
+        if widget is None:
+            return None  # a plain value: held fixed, as ipywidgets.interact does
+    if not widget.description:
+        widget.description = name
+    return widget
+
+
 def interact(draw, *, figsize=(8, 3.5), **controls):
     """Live ipywidgets controls around a pure plotting function.
+
+    Every change of a control redraws the figure with :func:`render_png` and
+    puts the picture in an ``ipywidgets.Image``.
 
     Parameters
     ----------
@@ -147,36 +207,64 @@ def interact(draw, *, figsize=(8, 3.5), **controls):
         ``draw(fig, **params)``.
     figsize : tuple of float, default=(8, 3.5)
     **controls
-        Passed to :func:`ipywidgets.interactive`: a widget, a ``(min, max, step)``
-        tuple, a list of options, or a fixed value per parameter of ``draw``.
+        One per parameter of ``draw``, as for :func:`ipywidgets.interact`: a
+        widget, a ``(min, max, step)`` tuple, a list of options, or a value
+        held fixed.
 
     Returns
     -------
-    ipywidgets.interactive
-        Displayed by Jupyter when it is the last expression of a cell. Without a
-        kernel it is a dead control, so the book hides this cell's output on the
-        website and shows a :func:`scrubber` of the same function instead.
+    ipywidgets.VBox
+        The controls above the picture. Displayed by Jupyter when it is the
+        last expression of a cell; its ``.children`` are the controls then the
+        Image, whose ``.value`` is the current PNG. Without a kernel it is a
+        dead control, so the book hides this cell's output on the website and
+        shows a :func:`scrubber` of the same function instead.
 
     Raises
     ------
     TypeError
         If ``draw`` is not callable.
+    ValueError
+        If a control cannot be turned into a widget.
 
     Notes
     -----
+    Why not ``ipywidgets.interactive``: it draws into an ``Output`` widget
+    (capture, ``clear_output(wait=True)``, then the figure), and executing such
+    a cell headless (nbclient, as Jupyter Book and nbval do) can hang or kill
+    the kernel when the machine is busy, a race between those messages
+    reported upstream (jupyter/nbclient#312, jupyter/nbconvert#1921, #2029).
+    An Image widget whose value is set from Python sends no output messages.
+
     Used in every chapter with an interactive figure, first in *Why NMF*.
     The widget pattern (a pure ``draw(fig, **params)`` wrapped by :func:`interact`
     live and by :func:`scrubber` without a kernel) is introduced there.
     """
     import ipywidgets
-    import matplotlib.pyplot as plt
 
     if not callable(draw):
         raise TypeError(f"draw must be a plotting function draw(fig, **params), got {type(draw).__name__}.")
+    widgets, fixed = {}, {}
+    for name, spec in controls.items():
+        try:
+            widget = _control(name, spec)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"interact: cannot make a control for {name}={spec!r} ({exc}).") from None
+        if widget is None:
+            fixed[name] = spec.value if isinstance(spec, ipywidgets.fixed) else spec
+        else:
+            widgets[name] = widget
 
-    def show(**params):
-        fig = plt.figure(figsize=figsize)
-        draw(fig, **params)
-        plt.show()
+    def params():
+        return {**fixed, **{name: w.value for name, w in widgets.items()}}
 
-    return ipywidgets.interactive(show, **controls)
+    image = ipywidgets.Image(value=render_png(draw, figsize=figsize, **params()), format="png")
+
+    def redraw(change=None):
+        image.value = render_png(draw, figsize=figsize, **params())
+
+    for w in widgets.values():
+        w.observe(redraw, names="value")
+    box = ipywidgets.VBox([*widgets.values(), image])
+    box.redraw = redraw
+    return box

@@ -73,9 +73,31 @@ def test_scrubber_has_one_frame_per_value_and_alt_text():
         nt.scrubber(_draw, "a", [])
 
 
-def test_interact_returns_widget():
+def test_interact_shows_the_drawing_and_redraws_on_change():
+    import ipywidgets
+
+    open_before = plt.get_fignums()
     w = nt.interact(_draw, a=(0.0, 2.0, 0.5))
-    assert w.children[0].description == "a"
+    slider, image = w.children
+    assert slider.description == "a" and isinstance(image, ipywidgets.Image)
+    assert image.value == nt.widgets.render_png(_draw, figsize=(8, 3.5), a=slider.value)
+    before = image.value
+    slider.value = 2.0
+    assert image.value != before
+    assert image.value == nt.widgets.render_png(_draw, figsize=(8, 3.5), a=2.0)
+    assert plt.get_fignums() == open_before  # every figure closed: nothing for the inline backend to show twice
+
+
+def test_interact_holds_plain_values_fixed_and_refuses_bad_controls():
+    import ipywidgets
+
+    w = nt.interact(_draw, a=ipywidgets.fixed(0.25))
+    assert len(w.children) == 1
+    assert w.children[0].value == nt.widgets.render_png(_draw, figsize=(8, 3.5), a=0.25)
+    with pytest.raises(TypeError, match="draw must be a plotting function"):
+        nt.interact("not a function", a=(0, 1))
+    with pytest.raises(TypeError, match="draw must be a plotting function"):
+        nt.widgets.render_png(None)
 
 
 def test_digits_too_many_samples():
