@@ -24,7 +24,8 @@ from ._validation import (
     check_positive_scalar,
 )
 from .objective import _loss
-from .updates import METHODS, _check_rate, _step
+from .linalg import EPS
+from .updates import METHODS, _check_rate, _hals_rows, _step
 
 __all__ = ["NMFResult", "initialize", "nmf", "INITS", "SklearnFit", "fit_sklearn"]
 
@@ -188,7 +189,7 @@ def nmf(
     tol=0.0,
     random_state=None,
     learning_rate=None,
-    inner_sweeps=1,
+    inner_sweeps="auto",
     keep_history=False,
 ):
     """Factor a non-negative X (m, n) as W (m, k) times H (k, n).
@@ -224,12 +225,15 @@ def nmf(
     learning_rate : float, optional
         The fixed step of "gd" and "pgd"; ``None`` uses the safe steps
         ``1 / (2‖HHᵀ‖₂)`` and ``1 / (2‖WᵀW‖₂)`` recomputed each iteration.
-    inner_sweeps : int, default=1
+    inner_sweeps : int or "auto", default="auto"
         For "hals" only: how many sweeps over the columns of W (then the rows of
         H) reuse the same products ``XHᵀ``, ``HHᵀ`` (then ``WᵀX``, ``WᵀW``) in
         one iteration, as in the accelerated HALS of Gillis & Glineur (2012).
-        1 is plain HALS, whose iterates equal scikit-learn's "cd" solver; a few
-        more make each expensive O(mnk) product count for more.
+        1 is plain HALS, whose iterates equal scikit-learn's "cd" solver.
+        "auto" (their rule) sweeps again while a sweep still changes the factor
+        by more than a tenth of what the first sweep changed, at most
+        ``1 + ⌊ρ/2⌋`` times, where ρ is the cost of the products in units of
+        one sweep (ρ = 1 + n/k + n/m for W).
     keep_history : bool, default=False
         Keep every iterate in ``result.history`` (for figures and widgets).
 
@@ -271,9 +275,14 @@ def nmf(
                 f"method={method!r} has no learning rate; learning_rate is for 'gd' and 'pgd'."
             )
         learning_rate = _check_rate(learning_rate, (), "learning_rate")
-    inner_sweeps = check_positive_int(inner_sweeps, "inner_sweeps")
-    if inner_sweeps != 1 and method != "hals":
-        raise ValueError(f"inner_sweeps is for method='hals' only, not {method!r}.")
+    if isinstance(inner_sweeps, str):
+        if inner_sweeps != "auto":
+            raise ValueError(f"inner_sweeps must be a positive integer or 'auto', got {inner_sweeps!r}.")
+        inner_sweeps = None if method == "hals" else 1
+    else:
+        inner_sweeps = check_positive_int(inner_sweeps, "inner_sweeps")
+        if inner_sweeps != 1 and method != "hals":
+            raise ValueError(f"inner_sweeps is for method='hals' only, not {method!r}.")
     m, n = X.shape
     if (W0 is None) != (H0 is None):
         raise ValueError("Pass both W0 and H0, or neither.")
@@ -287,7 +296,87 @@ def nmf(
         raise ValueError("init='custom' needs W0 of shape (m, k) and H0 of shape (k, n).")
     else:
         W, H = _initialize(X, k, init, _seed(random_state))
-    return _run(X, W, H, method, init, max_iter, tol, learning_rate, keep_history, int(inner_sweeps))
+    return _run(X, W, H, method, init, max_iter, tol, learning_rate, keep_history, inner_sweeps)
+
+
+#: Below this share of ‖X‖²_F the loss is recomputed directly (see :func:`_tracked_loss`).
+_DIRECT_BELOW = 1e-4
+
+
+def _tracked_loss(xx, WtX, WtW, H, HHt):
+    """``‖X − WH‖²_F`` from products the update already has: ``‖X‖² − 2⟨WᵀX, H⟩ + ⟨WᵀW, HHᵀ⟩``.
+
+    Costs O(kn + k²) instead of the O(mnk) of forming WH. Each term is about
+    ‖X‖² and is summed with a relative error of about 1e-15, so the result is
+    off by about 1e-15 ‖X‖²: relative to the loss, below 1e-11 while the loss
+    is above ``_DIRECT_BELOW`` ‖X‖². Below that (a nearly exact fit) the
+    cancellation would eat the digits, and the loss is computed directly.
+    """
+    loss = xx - 2.0 * float(np.vdot(WtX, H)) + float(np.vdot(WtW, HHt))
+    return loss if loss >= _DIRECT_BELOW * xx else None  # None: evaluate directly
+
+
+def _mu_iteration(X, W, H, HHt):
+    """One MU iteration in place (W, then H with the new W); returns the products the loss needs.
+
+    Same arithmetic as :func:`nmf_teach.updates.mu_update_W` / ``mu_update_H``
+    (and scikit-learn): numerator over denominator with exact zeros of the
+    denominator replaced by float32 eps, then the factor times that ratio. The
+    only temporaries are (m, k), (k, n) and (k, k) arrays.
+    """
+    num = X @ H.T
+    den = W @ HHt
+    den[den == 0] = EPS
+    num /= den
+    W *= num
+    WtX = W.T @ X
+    WtW = W.T @ W
+    den = WtW @ H
+    den[den == 0] = EPS
+    H *= WtX / den
+    return WtX, WtW
+
+
+def _auto_sweeps(p, q, k):
+    """Gillis & Glineur's bound on inner sweeps: 1 + ⌊α ρ⌋ with α = 1/2 and
+    ρ = 1 + (products' flops) / (one sweep's flops) = 1 + q/k + q/p for a (p, k)
+    factor updated from a (k, q) one."""
+    rho = 1.0 + q / k + q / p
+    return 1 + int(0.5 * rho)
+
+
+def _hals_iteration(X, Wt, H, HHt, sweeps, XT):
+    """One HALS iteration in place on Wt = Wᵀ (k, m) and H (k, n); returns WᵀX and WᵀW."""
+    m, n = X.shape
+    _hals_factor(Wt, H @ XT, HHt, sweeps, n)  # H Xᵀ = (X Hᵀ)ᵀ, (k, m)
+    WtX = Wt @ X
+    WtW = Wt @ Wt.T
+    _hals_factor(H, WtX, WtW, sweeps, m)
+    return WtX, WtW
+
+
+def _hals_factor(A, N, G, sweeps, q):
+    """HALS sweeps in place over the rows of A (k, p), given N = B Yᵀ (k, p) and G = B Bᵀ (k, k).
+
+    ``sweeps`` an int: exactly that many. ``None``: adaptive (Gillis & Glineur
+    2012): stop once a sweep changes A by at most 0.1 × the first sweep's change,
+    or after :func:`_auto_sweeps` sweeps (q is the other factor's long dimension).
+    """
+    if sweeps is not None:
+        return _hals_rows(A, N, G, sweeps)
+    k, p = A.shape
+    limit = _auto_sweeps(p, q, k)
+    first = None
+    for _ in range(limit):
+        before = A.copy()
+        _hals_rows(A, N, G, 1)
+        before -= A
+        change = float(np.vdot(before, before))
+        if first is None:
+            first = change
+        elif change <= 1e-2 * first:  # ‖ΔA‖ ≤ 0.1 ‖ΔA₁‖
+            break
+    return A
 
 
 def _run(X, W, H, method, init, max_iter, tol, learning_rate, keep_history, sweeps=1):
@@ -296,31 +385,53 @@ def _run(X, W, H, method, init, max_iter, tol, learning_rate, keep_history, swee
     history = [(W.copy(), H.copy())] if keep_history else None
     converged = diverged = False
     elapsed = 0.0
+    fast = method in ("mu", "hals")
+    if fast:
+        xx = float(np.vdot(X, X))
+        W = np.array(W, dtype=float, order="C")
+        H = np.array(H, dtype=float, order="C")
+        HHt = H @ H.T
+        if method == "hals":
+            Wt = np.ascontiguousarray(W.T)
+            XT = X.T
     with np.errstate(over="ignore", invalid="ignore"):
         for it in range(1, max_iter + 1):
             t0 = time.perf_counter()
-            W_new, H_new = _step(X, W, H, method, learning_rate, sweeps)
+            if method == "mu":
+                WtX, WtW = _mu_iteration(X, W, H, HHt)
+            elif method == "hals":
+                WtX, WtW = _hals_iteration(X, Wt, H, HHt, sweeps, XT)
+            else:
+                W_new, H_new = _step(X, W, H, method, learning_rate, sweeps)
             elapsed += time.perf_counter() - t0
-            new_loss = _loss(X, W_new, H_new)
-            if not np.isfinite(new_loss):
-                diverged = True
-                warnings.warn(
-                    f"method={method!r} diverged at iteration {it}: the loss overflowed "
-                    f"(learning_rate={learning_rate}). Returning the last finite iterate; "
-                    "lower the learning rate.",
-                    RuntimeWarning,
-                    stacklevel=3,
-                )
-                break
-            W, H = W_new, H_new
+            if fast:
+                HHt = H @ H.T
+                new_loss = _tracked_loss(xx, WtX, WtW, H, HHt)
+                if new_loss is None:
+                    new_loss = _loss(X, Wt.T if method == "hals" else W, H)
+            else:
+                new_loss = _loss(X, W_new, H_new)
+                if not np.isfinite(new_loss):
+                    diverged = True
+                    warnings.warn(
+                        f"method={method!r} diverged at iteration {it}: the loss overflowed "
+                        f"(learning_rate={learning_rate}). Returning the last finite iterate; "
+                        "lower the learning rate.",
+                        RuntimeWarning,
+                        stacklevel=3,
+                    )
+                    break
+                W, H = W_new, H_new
             losses.append(new_loss)
             times.append(elapsed)
             if keep_history:
-                history.append((W.copy(), H.copy()))
+                history.append(((Wt.T if method == "hals" else W).copy(), H.copy()))
             # converged: the loss went down, by less than tol * (start loss); a rise is no convergence
             if tol > 0 and losses[0] > 0 and 0 <= losses[-2] - losses[-1] < tol * losses[0]:
                 converged = True
                 break
+    if method == "hals":
+        W = np.ascontiguousarray(Wt.T)
     return NMFResult(
         W=W,
         H=H,

@@ -85,10 +85,25 @@ def planted_medium():
 
 def test_inner_sweeps_lower_the_loss_per_iteration(planted_medium):
     X, W0, H0 = planted_medium
-    plain = nt.nmf(X, 10, method="hals", W0=W0, H0=H0, max_iter=20)
+    plain = nt.nmf(X, 10, method="hals", W0=W0, H0=H0, max_iter=20, inner_sweeps=1)
     fast = nt.nmf(X, 10, method="hals", W0=W0, H0=H0, max_iter=20, inner_sweeps=3)
-    assert fast.loss < plain.loss
+    auto = nt.nmf(X, 10, method="hals", W0=W0, H0=H0, max_iter=20)  # the default, "auto"
+    assert auto.loss < fast.loss < plain.loss
     assert np.all(np.diff(fast.losses) <= 1e-10 * fast.losses[:-1])
+
+
+def test_auto_sweeps_follow_gillis_glineur_bound():
+    from nmf_teach.solvers import _auto_sweeps
+
+    # rho = 1 + q/k + q/p; at most 1 + floor(rho / 2) sweeps
+    assert _auto_sweeps(500, 300, 10) == 1 + int(0.5 * (1 + 300 / 10 + 300 / 500))
+    assert _auto_sweeps(10, 10, 10) == 2  # rho = 3: products cost about as much as a sweep
+
+
+def test_auto_sweeps_never_raise_the_loss(planted):
+    X, W0, H0 = planted
+    res = nt.nmf(X, 5, method="hals", W0=W0, H0=H0, max_iter=60)
+    assert np.all(np.diff(res.losses) <= 1e-10 * res.losses[:-1])
 
 
 def test_inner_sweeps_errors():
@@ -99,6 +114,8 @@ def test_inner_sweeps_errors():
         nt.nmf(X, 2, method="hals", inner_sweeps=0)
     with pytest.raises(TypeError, match="inner_sweeps must be a positive integer"):
         nt.nmf(X, 2, method="hals", inner_sweeps=1.5)
+    with pytest.raises(ValueError, match="inner_sweeps must be a positive integer or 'auto', got 'fast'"):
+        nt.nmf(X, 2, method="hals", inner_sweeps="fast")
 
 
 def test_hals_beats_mu_in_the_same_iterations(planted):
