@@ -7,12 +7,13 @@ matrices. The chapter *Deriving the multiplicative update*
 (``book/05_multiplicative_update``) walks through it; ``tests/test_derivation.py``
 verifies every step.
 
-The derivation follows source 001, with three corrections: the gradient of
-``‖X − WH‖²_F`` carries a factor 2, so the data-driven rate that gives exactly
-the MU step is ``η_H = H ⊘ (2WᵀWH)`` (source 001 drops the 2 as "a constant");
-``(WᵀWH) ⊘ (WᵀWH)`` is the all-ones matrix, the identity of the Hadamard
-product, not the identity matrix ``I``; and the final rule has ``WᵀX`` in the
-numerator, not ``WᵀH``.
+The derivation follows source 001, with four corrections: the rate multiplies
+the gradient once (the source writes an extra ``H ∘`` in front of it); the
+gradient of ``‖X − WH‖²_F`` carries a factor 2, so the data-driven rate that
+gives exactly the MU step is ``η_H = H ⊘ (2WᵀWH)`` (source 001 drops the 2 as
+"a constant"); ``(WᵀWH) ⊘ (WᵀWH)`` is J, the all-ones matrix, the identity of
+the Hadamard product, not the identity matrix ``I``; and the final rule has
+``WᵀX`` in the numerator, not ``WᵀH``.
 """
 
 from __future__ import annotations
@@ -206,8 +207,8 @@ def mu_derivation():
         ),
         DerivationStep(
             "Cancel",
-            r"\frac{W^\top W H}{W^\top W H} = \mathbf{1}\mathbf{1}^\top, \qquad H \circ \mathbf{1}\mathbf{1}^\top = H",
-            "An element-wise ratio of a matrix with itself is the all-ones matrix, "
+            r"\frac{W^\top W H}{W^\top W H} = J, \qquad H \circ J = H",
+            "An element-wise ratio of a matrix with itself is J, the all-ones matrix, "
             "the identity of the Hadamard product (not the identity matrix I).",
             lambda X, W, H: (H * (W.T @ W @ H) / (W.T @ W @ H), H),
         ),

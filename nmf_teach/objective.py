@@ -107,8 +107,9 @@ def loss(X, W, H):
 
 
 def _loss(X, W, H):
-    R = X - W @ H
-    return float(np.dot(R.ravel(), R.ravel()))
+    R = W @ H  # the only (m, n) temporary: the residual is formed in place
+    np.subtract(R, X, out=R)
+    return float(np.vdot(R, R))
 
 
 def loss_trace_expansion(X, W, H):

@@ -1,0 +1,296 @@
+"""The benchmark suite of *NMF, Step by Step*: ratios measured side by side in one run.
+
+Run from anywhere (README, "Benchmarks"):
+
+    .venv/bin/python benchmarks/run.py            # solvers, memory, chapters, widgets
+    .venv/bin/python benchmarks/run.py --build    # ... and the book build (clean, then unchanged)
+    .venv/bin/python benchmarks/run.py --quick    # small sizes, a smoke run of every section
+
+It prints one Markdown table per section and the machine it ran on. Every timed
+quantity is repeated; runs of the things being compared are interleaved (round
+robin), so a change in the machine's load hits all of them alike, and each
+ratio is formed within one round. A row gives the median ratio over the rounds
+and its spread (fastest to slowest round). Nothing here is asserted: speed is
+measured, not tested (the test suite only checks that this script runs).
+
+Sections
+--------
+mu        floor (only ``X @ H.T`` and ``W.T @ X``, as many times as MU needs them),
+          ``nt.nmf(method="mu")`` wall time (with its loss per iteration) and
+          scikit-learn's ``NMF(solver="mu")``, from the same start.
+hals      ``nt.nmf(method="hals")`` at its defaults against scikit-learn's "cd" at
+          equal wall-time budgets, on planted problems of several shapes: the
+          ratio of the losses reached (below 1: HALS lower).
+memory    peak memory allocated during one MU run beyond X, W and H (tracemalloc,
+          which sees numpy's allocations), in units of one (m, n) float64 matrix.
+chapters  each chapter's execution time in a fresh kernel (nbclient), and the
+          update time of each live figure: a slider change redraws the figure
+          and renders it to PNG (goal: median under 100 ms).
+build     ``jupyter-book build`` from clean, then again with nothing changed.
+
+BLAS threads are reported and fixed with threadpoolctl (``--threads``, default:
+all cores), so scikit-learn and nmf_teach use the same number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+import nmf_teach as nt  # noqa: E402
+
+
+# ---------------------------------------------------------------- helpers
+def rounds(funcs, repeat):
+    """Time each function ``repeat`` times, interleaved; {name: [seconds per round]}."""
+    times = {name: [] for name in funcs}
+    for _ in range(repeat):
+        for name, f in funcs.items():
+            times[name].append(nt.cost.timing(f, repeat=1).best)
+    return times
+
+
+def ratio_cell(num, den):
+    """Median ratio of two lists of per-round times, with its spread."""
+    r = [a / b for a, b in zip(num, den)]
+    return f"{statistics.median(r):.2f} ({min(r):.2f}–{max(r):.2f})"
+
+
+def seconds_cell(ts):
+    return f"{statistics.median(ts):.3f} ({min(ts):.3f}–{max(ts):.3f})"
+
+
+def table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def machine():
+    import sklearn
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    blas = ", ".join(f"{i['internal_api']} {i.get('version')} ({i['num_threads']} threads)"
+                     for i in threadpool_info() if i["user_api"] == "blas")
+    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}, numpy {np.__version__}, scikit-learn {sklearn.__version__}, "
+            f"nmf_teach {nt.__version__}; BLAS: {blas}")
+
+
+def sklearn_fit(X, W0, H0, solver, max_iter):
+    from sklearn.decomposition import non_negative_factorization
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning: we ask for exactly max_iter
+        return non_negative_factorization(X, W=W0.copy(), H=H0.copy(), n_components=W0.shape[1], init="custom",
+                                          solver=solver, beta_loss="frobenius", tol=0.0, max_iter=max_iter,
+                                          alpha_W=0.0, alpha_H=0.0, shuffle=False)
+
+
+# ---------------------------------------------------------------- sections
+def bench_mu(shapes, n_iter, repeat):
+    rows = []
+    for m, n, k in shapes:
+        X = np.random.RandomState(0).rand(m, n)
+        W0, H0 = nt.initialize(X, k, random_state=0)
+
+        def floor():
+            W, H = W0, H0
+            for _ in range(n_iter):
+                X @ H.T
+                W.T @ X
+
+        funcs = {
+            "floor": floor,
+            "nt": lambda: nt.nmf(X, k, W0=W0, H0=H0, max_iter=n_iter),
+            "sklearn": lambda: sklearn_fit(X, W0, H0, "mu", n_iter),
+        }
+        t = rounds(funcs, repeat)
+        rows.append([f"{m} × {n}, k = {k}", n_iter, seconds_cell(t["floor"]), ratio_cell(t["nt"], t["floor"]),
+                     ratio_cell(t["sklearn"], t["floor"]), ratio_cell(t["nt"], t["sklearn"])])
+    return table(["X, k", "iterations", "floor s", "nt MU / floor", "sklearn MU / floor", "nt / sklearn"], rows)
+
+
+def bench_hals(problems, budgets, repeat):
+    grid = [2, 3, 5, 7, 10, 14, 20, 28, 40, 56, 80, 113, 160, 226, 320, 452, 640]
+    rows = []
+    for m, n, k in problems:
+        X, _, _ = nt.planted_nmf(m, n, k, noise=0.01, random_state=3)
+        W0, H0 = nt.initialize(X, k, random_state=0)
+        cd_time = {N: [] for N in budgets}
+        cd_loss = {N: nt.objective.loss(X, *sklearn_fit(X, W0, H0, "cd", N)[:2]) for N in budgets}
+        hals_time = {M: [] for M in grid}
+        hals_loss = {M: nt.nmf(X, k, method="hals", W0=W0, H0=H0, max_iter=M).loss for M in grid}
+        for _ in range(repeat):  # interleaved: cd fits and HALS runs share the same load
+            for N in budgets:
+                cd_time[N].append(nt.cost.timing(sklearn_fit, X, W0, H0, "cd", N, repeat=1).best)
+            for M in grid:
+                hals_time[M].append(nt.cost.timing(nt.nmf, X, k, method="hals", W0=W0, H0=H0, max_iter=M,
+                                                   repeat=1).best)
+        for N in budgets:
+            ratios, iters = [], []
+            for r in range(repeat):  # per round: the most HALS iterations that fit in cd's time
+                budget = cd_time[N][r]
+                fit = [M for M in grid if hals_time[M][r] <= budget]
+                M = max(fit) if fit else None
+                iters.append(M or 0)
+                ratios.append(hals_loss[M] / cd_loss[N] if M else float("inf"))
+            rows.append([f"{m} × {n}, k = {k}", N, seconds_cell(cd_time[N]), statistics.median(iters),
+                         f"{statistics.median(ratios):.3f} ({min(ratios):.3f}–{max(ratios):.3f})"])
+    return table(["planted X, k", "cd iterations", "budget s (cd's wall time)", "HALS iterations in budget",
+                  "HALS loss / cd loss"], rows)
+
+
+def bench_memory(shapes, n_iter):
+    rows = []
+    for m, n, k in shapes:
+        X = np.random.RandomState(0).rand(m, n)
+        W0, H0 = nt.initialize(X, k, random_state=0)
+        unit = X.nbytes
+        out = []
+        for name, f in (("nt", lambda: nt.nmf(X, k, W0=W0, H0=H0, max_iter=n_iter)),
+                        ("sklearn", lambda: sklearn_fit(X, W0, H0, "mu", n_iter))):
+            tracemalloc.start()
+            res = f()
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            del res
+            extra = peak - W0.nbytes - H0.nbytes  # the returned W and H are X, W and H's own
+            out.append(extra / unit)
+        rows.append([f"{m} × {n}, k = {k}", f"{unit / 2**20:.1f} MiB", f"{out[0]:.3f}", f"{out[1]:.3f}"])
+    return table(["X, k", "one (m, n) matrix", "nt MU peak extra (× mn)", "sklearn MU peak extra (× mn)"], rows)
+
+
+DRAW_TIMER = '''
+import time as _time
+_box = {call}
+_controls = [w for w in _box.children if hasattr(w, "min") or hasattr(w, "options")]
+_times = []
+for _w in _controls:
+    if hasattr(_w, "options"):
+        _values = [o[1] if isinstance(o, tuple) else o for o in _w.options]
+    else:
+        _values = list(np.linspace(_w.min, _w.max, 6))
+        _values = [type(_w.value)(v) for v in _values]
+    for _v in _values:
+        if _v == _w.value:
+            continue
+        _t = _time.perf_counter()
+        _w.value = _v  # the observer redraws and renders the PNG
+        _times.append(_time.perf_counter() - _t)
+print("DRAW_TIMES", _times)
+'''
+
+
+def bench_chapters(paths):
+    import nbformat
+    from nbclient import NotebookClient
+
+    rows = []
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        calls = [c.source.strip() for c in nb.cells if c.cell_type == "code" and "nt.widgets.interact(" in c.source]
+        n_cells = len(nb.cells)
+        for call in calls:
+            nb.cells.append(nbformat.v4.new_code_cell(DRAW_TIMER.format(call=call.splitlines()[-1])))
+        with tempfile.TemporaryDirectory() as tmp:
+            client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": tmp}})
+            starts = {}
+
+            def before(cell, cell_index, **_):
+                starts.setdefault(cell_index, time.perf_counter())
+
+            client.on_cell_start = before
+            t0 = time.perf_counter()
+            client.execute()
+            total = time.perf_counter() - t0
+        chapter_s = total if not calls else starts[n_cells] - t0
+        draws = []
+        for c in nb.cells[n_cells:]:
+            for o in c.outputs:
+                if o.get("name") == "stdout" and "DRAW_TIMES" in o.text:
+                    draws += [float(x) for x in o.text.split("[", 1)[1].rsplit("]", 1)[0].split(",") if x.strip()]
+        draw = (f"{1e3 * statistics.median(draws):.0f} ({1e3 * min(draws):.0f}–{1e3 * max(draws):.0f}), "
+                f"{len(draws)} updates") if draws else "no live figure"
+        rows.append([path.stem, f"{chapter_s:.1f}", draw])
+    return table(["chapter", "execution s (fresh kernel)", "live figure update ms: median (range)"], rows)
+
+
+def bench_build():
+    exe = pathlib.Path(sys.executable).with_name("jupyter-book")
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = pathlib.Path(tmp) / "book"
+        shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "node_modules"))
+        out = []
+        for label in ("clean", "unchanged"):
+            t0 = time.perf_counter()
+            proc = subprocess.run([str(exe), "build", ".", "-W", "-n", "--keep-going"], cwd=copy,
+                                  capture_output=True, text=True)
+            out.append([label, f"{time.perf_counter() - t0:.1f}", "ok" if proc.returncode == 0 else "FAILED"])
+    return table(["book build", "seconds", "status"], out)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of every section")
+    parser.add_argument("--build", action="store_true", help="also time the book build (minutes)")
+    parser.add_argument("--only", nargs="*", choices=["mu", "hals", "memory", "chapters", "build"],
+                        help="run only these sections")
+    parser.add_argument("--threads", type=int, default=os.cpu_count(), help="BLAS threads (default: all cores)")
+    parser.add_argument("--repeat", type=int, default=None, help="rounds per measurement (default 5, quick 2)")
+    args = parser.parse_args(argv)
+    sections = set(args.only or ["mu", "hals", "memory", "chapters"] + (["build"] if args.build else []))
+    repeat = args.repeat or (2 if args.quick else 5)
+    out = []
+    with threadpool_limits(limits=args.threads, user_api="blas"):
+        np.ones((2, 2)) @ np.ones((2, 2))  # load BLAS so it is reported
+        out.append(f"Machine: {machine()}\n\nBLAS threads fixed at {args.threads}; {repeat} interleaved rounds "
+                   "per measurement; cells give the median and (fastest–slowest).")
+        if "mu" in sections:
+            shapes = [(200, 100, 5)] if args.quick else [(2000, 1000, 20), (1000, 500, 10), (500, 2000, 30)]
+            out.append("## MU: wall time against the matrix-product floor\n\n"
+                       + bench_mu(shapes, 20 if args.quick else 200, repeat))
+        if "hals" in sections:
+            problems = [(100, 80, 4)] if args.quick else [(800, 600, 12), (500, 300, 10), (2000, 500, 20)]
+            out.append("## HALS at its defaults against scikit-learn's cd, same wall time\n\n"
+                       + bench_hals(problems, [20] if args.quick else [50, 100, 200], repeat))
+        if "memory" in sections:
+            shapes = [(300, 200, 5)] if args.quick else [(2000, 1000, 20), (4000, 2000, 20)]
+            out.append("## Peak memory of one MU run beyond X, W and H\n\n"
+                       + bench_memory(shapes, 5 if args.quick else 20))
+        if "chapters" in sections:
+            paths = sorted((ROOT / "book").glob("*.ipynb"))
+            if args.quick:
+                paths = paths[:1]
+            out.append("## Chapters: execution and live-figure updates\n\n" + bench_chapters(paths))
+        if "build" in sections:
+            out.append("## Book build\n\n" + bench_build())
+    text = "\n\n".join(out)
+    print(text)
+    return text
+
+
+if __name__ == "__main__":
+    main()
