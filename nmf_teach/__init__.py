@@ -9,6 +9,8 @@ One module per idea the book teaches:
 - :mod:`nmf_teach.updates`        single steps: GD, projected GD, MU, HALS, data-driven rates
 - :mod:`nmf_teach.derivation`     the MU derivation as checked steps
 - :mod:`nmf_teach.solvers`        initialization and :func:`nmf`, the whole solver
+- :mod:`nmf_teach.masked`         missing entries: the masked loss and its multiplicative updates
+- :mod:`nmf_teach.divergence`     the Kullback–Leibler divergence and its multiplicative updates
 - :mod:`nmf_teach.cost`           flop counts of one iteration and timing with its spread
 - :mod:`nmf_teach.nmf_vs_pca`     NMF vs PCA/SVD and k-means: signs, sparsity, overlap, storage
 - :mod:`nmf_teach.regularization` scikit-learn's L1/L2 penalties, objective, gradients and fits
@@ -28,8 +30,10 @@ from . import (
     cost,
     data,
     derivation,
+    divergence,
     linalg,
     loss_curves,
+    masked,
     nmf_vs_pca,
     objective,
     plotting,

@@ -24,7 +24,9 @@ from ._validation import (
     check_positive_scalar,
 )
 from .objective import _loss
+from .divergence import BETA_LOSSES, _kl_loss, _kl_mu_H, _kl_mu_W
 from .linalg import EPS
+from .masked import _masked_loss, _masked_mu_H, _masked_mu_W, masked_data
 from .updates import METHODS, _check_rate, _hals_rows, _step
 
 __all__ = ["NMFResult", "initialize", "nmf", "INITS", "SklearnFit", "fit_sklearn"]
@@ -162,13 +164,18 @@ def initialize(X, n_components, init="random", *, random_state=None):
     return _initialize(X, k, init, _seed(random_state))
 
 
+def _random_start(mean, m, n, k, rng):
+    """``sqrt(mean / k) · |N(0, 1)|`` entries, H drawn first, then W (scikit-learn's order)."""
+    avg = np.sqrt(mean / k)
+    H = np.abs(avg * rng.standard_normal(size=(k, n)))
+    W = np.abs(avg * rng.standard_normal(size=(m, k)))
+    return W, H
+
+
 def _initialize(X, k, init, rng):
     m, n = X.shape
     if init == "random":
-        avg = np.sqrt(X.mean() / k)
-        H = np.abs(avg * rng.standard_normal(size=(k, n)))
-        W = np.abs(avg * rng.standard_normal(size=(m, k)))
-        return W, H
+        return _random_start(X.mean(), m, n, k, rng)
     if k > min(m, n):
         raise ValueError(
             f"init={init!r} needs n_components <= min(m, n) = {min(m, n)}, got {k}; "
@@ -191,6 +198,8 @@ def nmf(
     learning_rate=None,
     inner_sweeps="auto",
     keep_history=False,
+    beta_loss="frobenius",
+    mask=None,
 ):
     """Factor a non-negative X (m, n) as W (m, k) times H (k, n).
 
@@ -236,6 +245,18 @@ def nmf(
         one sweep (ρ = 1 + n/k + n/m for W).
     keep_history : bool, default=False
         Keep every iterate in ``result.history`` (for figures and widgets).
+    beta_loss : {"frobenius", "kullback-leibler"}, default="frobenius"
+        The loss: ``‖X − WH‖²_F``, or the generalized Kullback–Leibler
+        divergence ``D(X ‖ WH)`` (:mod:`nmf_teach.divergence`), for
+        ``method="mu"`` only; then ``losses`` hold the divergence and the
+        iterates equal scikit-learn's ``NMF(solver="mu",
+        beta_loss="kullback-leibler")`` from the same start.
+    mask : array-like of bool of shape (m, n), optional
+        True where X is observed (:mod:`nmf_teach.masked`). Entries of X where
+        it is False are ignored and may be NaN; the loss is
+        ``‖M ∘ (X − WH)‖²_F`` and ``losses`` report it. For ``method="mu"``
+        with the Frobenius loss, and ``init="random"`` (scaled by the mean of
+        the observed entries) or a custom start. Without ``mask`` nothing changes.
 
     Returns
     -------
@@ -263,9 +284,32 @@ def nmf(
     hierarchical ALS algorithms for nonnegative matrix factorization. Neural
     Computation, 24(4).
     """
-    X = check_nonnegative(X, "X")
-    k = check_n_components(n_components)
     method = check_option(method, METHODS, "method")
+    beta_loss = check_option(beta_loss, BETA_LOSSES, "beta_loss")
+    if beta_loss != "frobenius" and method != "mu":
+        raise ValueError(
+            f"beta_loss={beta_loss!r} needs method='mu'; method={method!r} minimizes the Frobenius loss only."
+        )
+    if mask is None:
+        if isinstance(X, np.ndarray) and np.issubdtype(X.dtype, np.floating) and np.isnan(X).any():
+            i, j = np.argwhere(np.isnan(X))[0]
+            raise ValueError(
+                f"X has {int(np.isnan(X).sum())} NaN entries (the first is X[{i}, {j}]) and no mask was given. "
+                "For missing entries pass mask=~np.isnan(X) (True where observed)."
+            )
+        X = check_nonnegative(X, "X")
+        Y = M = None
+    else:
+        Y, M = masked_data(X, mask)
+        if method != "mu" or beta_loss != "frobenius":
+            raise ValueError(
+                f"mask is supported for method='mu' with beta_loss='frobenius', not method={method!r}, "
+                f"beta_loss={beta_loss!r}: masked HALS has no closed-form column update shared by all rows."
+            )
+        if init not in ("random", "custom"):
+            raise ValueError(f"init={init!r} needs a complete X (an SVD); with a mask use init='random' or W0/H0.")
+        X = Y
+    k = check_n_components(n_components)
     init = check_option(init, INITS, "init")
     max_iter = check_nonneg_int(max_iter, "max_iter")
     tol = check_positive_scalar(tol, "tol", allow_zero=True)
@@ -294,8 +338,14 @@ def nmf(
         H = check_factor(H0, (k, n), "H0").copy()
     elif init == "custom":
         raise ValueError("init='custom' needs W0 of shape (m, k) and H0 of shape (k, n).")
+    elif M is not None:
+        W, H = _random_start(Y[M].mean(), m, n, k, _seed(random_state))
     else:
         W, H = _initialize(X, k, init, _seed(random_state))
+    if M is not None:
+        return _run_masked(Y, M, W, H, init, max_iter, tol, keep_history)
+    if beta_loss == "kullback-leibler":
+        return _run_kl(X, W, H, init, max_iter, tol, keep_history)
     return _run(X, W, H, method, init, max_iter, tol, learning_rate, keep_history, inner_sweeps)
 
 
@@ -445,6 +495,46 @@ def _run(X, W, H, method, init, max_iter, tol, learning_rate, keep_history, swee
         diverged=diverged,
         history=history,
     )
+
+
+def _run_simple(update, objective, W, H, method, init, max_iter, tol, keep_history):
+    """The iteration loop of the masked and KL solvers: ``update(W, H)`` in place, then ``objective(W, H)``."""
+    W = np.array(W, dtype=float, order="C")
+    H = np.array(H, dtype=float, order="C")
+    losses, times = [objective(W, H)], [0.0]
+    history = [(W.copy(), H.copy())] if keep_history else None
+    converged = False
+    elapsed = 0.0
+    for _ in range(max_iter):
+        t0 = time.perf_counter()
+        update(W, H)
+        elapsed += time.perf_counter() - t0
+        losses.append(objective(W, H))
+        times.append(elapsed)
+        if keep_history:
+            history.append((W.copy(), H.copy()))
+        if tol > 0 and losses[0] > 0 and 0 <= losses[-2] - losses[-1] < tol * losses[0]:
+            converged = True
+            break
+    return NMFResult(W=W, H=H, losses=np.asarray(losses), n_iter=len(losses) - 1, times=np.asarray(times),
+                     method=method, init=init, converged=converged, history=history)
+
+
+def _run_masked(Y, M, W, H, init, max_iter, tol, keep_history):
+    def update(W, H):
+        _masked_mu_W(Y, M, W, H)
+        _masked_mu_H(Y, M, W, H)
+
+    return _run_simple(update, lambda W, H: _masked_loss(Y, M, W, H), W, H, "mu", init, max_iter, tol,
+                       keep_history)
+
+
+def _run_kl(X, W, H, init, max_iter, tol, keep_history):
+    def update(W, H):
+        _kl_mu_W(X, W, H)
+        _kl_mu_H(X, W, H)
+
+    return _run_simple(update, lambda W, H: _kl_loss(X, W, H), W, H, "mu", init, max_iter, tol, keep_history)
 
 
 @dataclass
