@@ -19,12 +19,15 @@ One module per idea the book teaches:
 - :mod:`nmf_teach.data`           the food-order toy matrix, planted data, digits
 - :mod:`nmf_teach.plotting`       the book's style, labelled heatmaps and loss curves
 - :mod:`nmf_teach.widgets`        live widgets and their kernel-free frame scrubbers
+- :mod:`nmf_teach.prose`          glue: computed numbers into the text of a page
 
 Use it as ``import nmf_teach as nt``, then ``nt.<module>.<name>``; the most
 used names (:func:`nmf`, :func:`loss`, ...) are also available as ``nt.<name>``.
 Importing the package changes no global setting; call
 :func:`nmf_teach.plotting.use_book_style` for the book's figure style.
 """
+
+import importlib.util
 
 from . import (
     cost,
@@ -37,6 +40,7 @@ from . import (
     nmf_vs_pca,
     objective,
     plotting,
+    prose,
     regularization,
     solvers,
     toy_descent,
@@ -89,3 +93,12 @@ from .widgets import frame_count, interact, scrubber
 
 #: The package version; ``pyproject.toml`` reads it from here.
 __version__ = "0.2.0"
+
+
+def __getattr__(name):
+    """Import a module of the package on first use (``nt.distributed``, whose Dask import is heavy)."""
+    import importlib
+
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -127,3 +127,12 @@ def test_plot_losses_x_must_be_a_string():
 def test_frame_count_needs_scrubber_html(bad):
     with pytest.raises(TypeError, match="scrubber_html must be what scrubber\\(\\) returned"):
         nt.frame_count(bad)
+
+
+def test_glue_returns_the_value_and_checks_the_name(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "myst_nb", None)  # as on Colab: no myst-nb, glue does nothing
+    assert nt.prose.glue("x", 3.5) == 3.5
+    with pytest.raises(TypeError, match="name must be a string"):
+        nt.prose.glue(3, 3.5)
