@@ -1,6 +1,8 @@
 """What NMF costs: flop counts of one iteration, and timing a call with its spread.
 
-Explained in *Gradient descent vs multiplicative update* (``book/06_gd_vs_mu``).
+Introduced in *Gradient descent vs multiplicative update* (``book/06_gd_vs_mu``);
+explained in full, with HALS and the cost of tracking the loss, in *What NMF
+costs* (``book/12_what_nmf_costs``).
 The optimality check (the KKT residual) lives with the objective,
 :func:`nmf_teach.objective.kkt_residual`.
 
@@ -18,10 +20,22 @@ import numpy as np
 
 from ._validation import check_option, check_positive_int
 
-__all__ = ["matmul_flops", "iteration_flops", "Timing", "timing", "ORDERS"]
+__all__ = [
+    "matmul_flops",
+    "iteration_flops",
+    "hals_iteration_flops",
+    "loss_flops",
+    "Timing",
+    "timing",
+    "ORDERS",
+    "LOSS_FORMULAS",
+]
 
 #: The two ways of forming the denominators ``WHHᵀ`` and ``WᵀWH``.
 ORDERS = ("cheap", "naive")
+
+#: The two ways of evaluating ``‖X − WH‖²_F`` that :func:`loss_flops` counts.
+LOSS_FORMULAS = ("direct", "tracked")
 
 
 def matmul_flops(a, b, c):
@@ -96,6 +110,96 @@ def iteration_flops(m, n, k, *, method="mu", order="cheap"):
         w += matmul_flops(m, k, n) + matmul_flops(m, n, k)  # W H, then (W H) Hᵀ
         h += matmul_flops(m, k, n) + matmul_flops(k, m, n)  # W H, then Wᵀ (W H)
     return w + h + per_entry * (m * k + k * n)
+
+
+def hals_iteration_flops(m, n, k, *, sweeps=1):
+    """Flops of one full HALS iteration (W, then H), counted as :func:`iteration_flops` counts MU.
+
+    Parameters
+    ----------
+    m, n : int
+        The shape of X.
+    k : int
+        The rank.
+    sweeps : int, default=1
+        Sweeps over the k columns of W (and then the k rows of H) per
+        computation of the products, as ``inner_sweeps`` of
+        :func:`nmf_teach.solvers.nmf`.
+
+    Returns
+    -------
+    int
+        ``4mnk + 2(m + n)k² + sweeps · (2(m + n)k² + 4(m + n)k)``.
+
+    Notes
+    -----
+    Once per iteration HALS forms ``XHᵀ`` (``2mnk``) and ``HHᵀ`` (``2nk²``) for
+    W, then ``WᵀX`` (``2mnk``) and ``WᵀW`` (``2mk²``) for H: the same products
+    as MU in the cheap order, without ``W(HHᵀ)`` and ``(WᵀW)H``. A sweep then
+    updates column j of W as
+    ``max(0, W[:, j] + ((XHᵀ)[:, j] − W (HHᵀ)[:, j]) / (HHᵀ)[j, j])``: one
+    (m, k) by (k, 1) product (``2mk``) and four element-wise operations on a
+    column (subtract, divide, add, clip: ``4m``), so ``2mk² + 4mk`` for the k
+    columns; the rows of H likewise cost ``2nk² + 4nk``. A component whose
+    ``(HHᵀ)[j, j]`` is 0 is skipped by the solver but counted here.
+
+    Explained in *What NMF costs*; used in *Beyond the multiplicative update*.
+
+    References
+    ----------
+    Cichocki, A., & Phan, A.-H. (2009). Fast local algorithms for large scale
+    nonnegative matrix and tensor factorizations. IEICE Trans. Fundamentals, E92-A(3).
+
+    Gillis, N., & Glineur, F. (2012). Accelerated multiplicative updates and
+    hierarchical ALS algorithms for nonnegative matrix factorization. Neural
+    Computation, 24(4), 1085–1105.
+    """
+    m = check_positive_int(m, "m")
+    n = check_positive_int(n, "n")
+    k = check_positive_int(k, "k")
+    sweeps = check_positive_int(sweeps, "sweeps")
+    products = matmul_flops(m, n, k) + matmul_flops(k, n, k)  # X Hᵀ, H Hᵀ
+    products += matmul_flops(k, m, n) + matmul_flops(k, m, k)  # Wᵀ X, Wᵀ W
+    sweep = k * (matmul_flops(m, k, 1) + 4 * m)  # the k columns of W
+    sweep += k * (matmul_flops(1, k, n) + 4 * n)  # the k rows of H
+    return products + sweeps * sweep
+
+
+def loss_flops(m, n, k, *, how="direct"):
+    """Flops of one evaluation of the loss ``‖X − WH‖²_F``.
+
+    Parameters
+    ----------
+    m, n : int
+        The shape of X.
+    k : int
+        The rank.
+    how : {"direct", "tracked"}, default="direct"
+        "direct": form ``WH`` (``2mnk``), subtract it from X (``mn``), square
+        and sum (``2mn``). "tracked": ``‖X‖² − 2⟨WᵀX, H⟩ + ⟨WᵀW, HHᵀ⟩`` from
+        products an MU or HALS iteration already has (``WᵀX``, ``WᵀW``, and
+        ``HHᵀ``, which the next update of W needs): the two inner products
+        (``2kn + 2k²``) and three scalar operations. ``‖X‖²`` is computed once
+        per run, not per evaluation, and is not counted.
+
+    Returns
+    -------
+    int
+        ``2mnk + 3mn`` (direct) or ``2kn + 2k² + 3`` (tracked).
+
+    Notes
+    -----
+    The tracked value loses accuracy when the loss is tiny compared with
+    ``‖X‖²`` (cancellation); :func:`nmf_teach.solvers.nmf` then falls back to
+    the direct formula. Explained in *What NMF costs*.
+    """
+    m = check_positive_int(m, "m")
+    n = check_positive_int(n, "n")
+    k = check_positive_int(k, "k")
+    how = check_option(how, LOSS_FORMULAS, "how")
+    if how == "direct":
+        return matmul_flops(m, k, n) + 3 * m * n
+    return 2 * k * n + 2 * k * k + 3
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ def glue(name, value, *, display=False):
     Returns
     -------
     object
-        ``value``, so that ``x = glue("x", compute())`` reads naturally.
+        ``value`` (a numpy scalar as the Python number it holds), so that
+        ``x = glue("x", compute())`` reads naturally.
 
     Raises
     ------
@@ -38,6 +39,8 @@ def glue(name, value, *, display=False):
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a string (the key used in the text), got {type(name).__name__}.")
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():
+        value = value.item()  # a numpy scalar: myst-nb formats Python numbers with a format spec
     try:
         from myst_nb import glue as _glue
     except ImportError:  # no myst-nb: nothing will read the value

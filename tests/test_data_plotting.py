@@ -134,5 +134,7 @@ def test_glue_returns_the_value_and_checks_the_name(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "myst_nb", None)  # as on Colab: no myst-nb, glue does nothing
     assert nt.prose.glue("x", 3.5) == 3.5
+    v = nt.prose.glue("y", np.float64(2.5))
+    assert v == 2.5 and type(v) is float  # numpy scalars become Python numbers (myst-nb formats those)
     with pytest.raises(TypeError, match="name must be a string"):
         nt.prose.glue(3, 3.5)
