@@ -142,13 +142,19 @@ def bench_hals(problems, budgets, repeat, max_grid=640):
         cd_time = {N: [] for N in budgets}
         cd_loss = {N: nt.objective.loss(X, *sklearn_fit(X, W0, H0, "cd", N)[:2]) for N in budgets}
         hals_time = {M: [] for M in grid}
-        hals_loss = {M: nt.nmf(X, k, method="hals", W0=W0, H0=H0, max_iter=M).loss for M in grid}
         for _ in range(repeat):  # interleaved: cd fits and HALS runs share the same load
             for N in budgets:
                 cd_time[N].append(nt.cost.timing(sklearn_fit, X, W0, H0, "cd", N, repeat=1).best)
+            longest = max(cd_time[N][-1] for N in budgets)
+            for M in grid:  # HALS runs of growing length, until one exceeds this round's longest budget
+                t = nt.cost.timing(nt.nmf, X, k, method="hals", W0=W0, H0=H0, max_iter=M, repeat=1).best
+                hals_time[M].append(t)
+                if t > longest:
+                    break
             for M in grid:
-                hals_time[M].append(nt.cost.timing(nt.nmf, X, k, method="hals", W0=W0, H0=H0, max_iter=M,
-                                                   repeat=1).best)
+                if len(hals_time[M]) < len(cd_time[budgets[0]]):
+                    hals_time[M].append(float("inf"))  # not run: longer than every budget
+        hals_loss = {}
         for N in budgets:
             ratios, iters = [], []
             for r in range(repeat):  # per round: the most HALS iterations that fit in cd's time
@@ -156,6 +162,8 @@ def bench_hals(problems, budgets, repeat, max_grid=640):
                 fit = [M for M in grid if hals_time[M][r] <= budget]
                 M = max(fit) if fit else None
                 iters.append(M or 0)
+                if M and M not in hals_loss:  # losses do not depend on timing: compute once
+                    hals_loss[M] = nt.nmf(X, k, method="hals", W0=W0, H0=H0, max_iter=M).loss
                 ratios.append(hals_loss[M] / cd_loss[N] if M else float("inf"))
             rows.append([f"{m} × {n}, k = {k}", N, seconds_cell(cd_time[N]), statistics.median(iters),
                          f"{statistics.median(ratios):.3f} ({min(ratios):.3f}–{max(ratios):.3f})"])
