@@ -291,13 +291,15 @@ def nmf(
             f"beta_loss={beta_loss!r} needs method='mu'; method={method!r} minimizes the Frobenius loss only."
         )
     if mask is None:
-        if isinstance(X, np.ndarray) and np.issubdtype(X.dtype, np.floating) and np.isnan(X).any():
-            i, j = np.argwhere(np.isnan(X))[0]
+        try:
+            X = check_nonnegative(X, "X")
+        except ValueError as exc:
+            if "NaN" not in str(exc):
+                raise
             raise ValueError(
-                f"X has {int(np.isnan(X).sum())} NaN entries (the first is X[{i}, {j}]) and no mask was given. "
-                "For missing entries pass mask=~np.isnan(X) (True where observed)."
-            )
-        X = check_nonnegative(X, "X")
+                f"{exc} If these entries are missing, pass mask=~np.isnan(X) (True where X is observed): "
+                "nmf then fits the observed entries only."
+            ) from None
         Y = M = None
     else:
         Y, M = masked_data(X, mask)

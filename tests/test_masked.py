@@ -100,7 +100,7 @@ def test_observed_loss_never_increases(X, k, scale, share, seed):
 
 
 BAD = [
-    (dict(mask=None), np.nan, ValueError, r"NaN entries .* no mask was given.*mask=~np.isnan\(X\)"),
+    (dict(mask=None), np.nan, ValueError, r"NaN or infinite entries; the first is X\[\d+, \d+\] = nan\. If these entries are missing, pass mask=~np.isnan\(X\)"),
     (dict(mask="float"), 0.0, TypeError, r"mask must be a boolean array"),
     (dict(mask="short"), 0.0, ValueError, r"mask has shape \(3, 12\) but X has shape \(15, 12\)"),
     (dict(mask="none"), 0.0, ValueError, r"mask has no True entry"),
