@@ -28,9 +28,10 @@ def glue(name, value, *, display=False):
 
     Returns
     -------
-    object
-        ``value`` (a numpy scalar as the Python number it holds), so that
-        ``x = glue("x", compute())`` reads naturally.
+    None
+        Nothing, so that a cell ending with a glue call shows no stray number.
+        A numpy scalar is glued as the Python number it holds (myst-nb formats
+        those with a format spec such as ``:.3g``).
 
     Raises
     ------
@@ -44,6 +45,6 @@ def glue(name, value, *, display=False):
     try:
         from myst_nb import glue as _glue
     except ImportError:  # no myst-nb: nothing will read the value
-        return value
+        return None
     _glue(name, value, display=display)
-    return value
+    return None

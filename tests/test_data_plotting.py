@@ -133,8 +133,17 @@ def test_glue_returns_the_value_and_checks_the_name(monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "myst_nb", None)  # as on Colab: no myst-nb, glue does nothing
-    assert nt.prose.glue("x", 3.5) == 3.5
-    v = nt.prose.glue("y", np.float64(2.5))
-    assert v == 2.5 and type(v) is float  # numpy scalars become Python numbers (myst-nb formats those)
+    assert nt.prose.glue("x", 3.5) is None  # returns nothing: no stray output under a cell
     with pytest.raises(TypeError, match="name must be a string"):
         nt.prose.glue(3, 3.5)
+
+
+def test_glue_passes_python_numbers_to_myst_nb(monkeypatch):
+    import sys
+    import types
+
+    seen = {}
+    fake = types.SimpleNamespace(glue=lambda name, value, display: seen.update({name: (value, display)}))
+    monkeypatch.setitem(sys.modules, "myst_nb", fake)
+    nt.prose.glue("y", np.float64(2.5))
+    assert seen == {"y": (2.5, False)} and type(seen["y"][0]) is float
