@@ -10,7 +10,8 @@ One module per idea the book teaches:
 - :mod:`nmf_teach.derivation`     the MU derivation as checked steps
 - :mod:`nmf_teach.solvers`        initialization and :func:`nmf`, the whole solver
 - :mod:`nmf_teach.masked`         missing entries: the masked loss and its multiplicative updates
-- :mod:`nmf_teach.divergence`     the Kullback–Leibler divergence and its multiplicative updates
+- :mod:`nmf_teach.divergence`     the Kullback–Leibler divergence, its multiplicative updates, the β-divergences
+- :mod:`nmf_teach.distributed`    MU on a Dask array chunked by rows, for an X beyond one machine (loaded on first use)
 - :mod:`nmf_teach.cost`           flop counts of one iteration and timing with its spread
 - :mod:`nmf_teach.nmf_vs_pca`     NMF vs PCA/SVD and k-means: signs, sparsity, overlap, storage
 - :mod:`nmf_teach.regularization` scikit-learn's L1/L2 penalties, objective, gradients and fits
