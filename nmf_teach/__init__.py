@@ -20,6 +20,8 @@ One module per idea the book teaches:
 - :mod:`nmf_teach.rank_selection` choosing k: the SVD floor, held-out error, consensus and cophenetic correlation
 - :mod:`nmf_teach.images`         images as matrices: PSNR, grey levels, downsampling, tiles of components
 - :mod:`nmf_teach.audio`          sound: a synthesized score, spectrograms, resynthesis, playable players
+- :mod:`nmf_teach.topics`         text: a corpus of standard-library docstrings, top words of topics
+- :mod:`nmf_teach.clustering`     NMF as clustering: shares, labels, k-means as orthogonal NMF
 - :mod:`nmf_teach.data`           the food-order toy matrix, planted data, digits
 - :mod:`nmf_teach.plotting`       the book's style, labelled heatmaps and loss curves
 - :mod:`nmf_teach.widgets`        live widgets and their kernel-free frame scrubbers
