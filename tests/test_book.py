@@ -76,3 +76,15 @@ def test_launch_buttons_configured(root, key):
     cfg = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     assert cfg["launch_buttons"][key]
     assert cfg["repository"]["url"].startswith("https://github.com/")
+
+
+def test_exercises_are_shown_with_their_chapter_number(built_book, root):
+    for f in toc_files(root):
+        m = re.match(r"book/(\d\d)_", f)
+        if not m:
+            continue
+        html = (built_book["html"] / f"{f}.html").read_text(encoding="utf-8")
+        for label, i in re.findall(r'id="(ex-\d\d-(\d+))"', html):
+            block = html[html.index(f'id="{label}"'):][:2000]
+            shown = re.search(r'caption-number">\s*Exercise ([\d.]+)', block)
+            assert shown and shown.group(1) == f"{int(m.group(1))}.{i}", (f, label, shown and shown.group(1))

@@ -108,3 +108,27 @@ def test_no_private_scikit_learn_in_chapters(path):
     code = "\n".join(text(c) for c in cells(path))
     for bad in ("_initialize_nmf", "_compute_regularization", "__doc__", "sklearn.decomposition._"):
         assert bad not in code, f"{path.name} uses {bad!r}: chapters use public APIs only"
+
+
+EXERCISE = re.compile(r"^(`{3,}|:{3,})\{exercise\}[^\n]*\n((?::[^\n]*\n)*)", re.M)
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if re.match(r"\d\d_", p.name)],
+                         ids=[p.stem for p in NOTEBOOKS if re.match(r"\d\d_", p.name)])
+def test_exercises_carry_citable_numbers(path):
+    """Chapter NN labels its exercises ex-NN-1, ex-NN-2, ...: shown as "Exercise NN.i" (see
+    book/_ext), so the numbers an instructor cites stay put when an exercise is added."""
+    nn = int(path.name[:2])
+    md = "\n".join(text(c) for c in cells(path, "markdown"))
+    labels = []
+    for _, opts in EXERCISE.findall(md):
+        m = re.search(r"^:label:\s*(\S+)", opts, re.M)
+        assert m, f"{path.name}: an exercise without a label; run tools/number_exercises.py {path.name}"
+        labels.append(m.group(1))
+    numbers = []
+    for lab in labels:
+        m = re.fullmatch(r"ex-(\d+)-(\d+)", lab)
+        assert m and int(m.group(1)) == nn, f"{path.name}: exercise label {lab!r} is not ex-{nn:02d}-<i>"
+        numbers.append(int(m.group(2)))
+    assert len(set(numbers)) == len(numbers), f"{path.name}: two exercises share a number: {labels}"
+    assert set(numbers) == set(range(1, len(numbers) + 1)), f"{path.name}: exercise numbers with a gap: {labels}"

@@ -1,4 +1,4 @@
-"""Two fixes to the HTML that Sphinx writes, registered in _config.yml (sphinx: local_extensions).
+"""Fixes to the HTML that Sphinx writes, registered in _config.yml (sphinx: local_extensions).
 
 1. Each inline script only once. sphinx-thebe 0.3.1 registers its one-line config
    script (``const THEBE_JS_URL = ...``) with ``app.add_js_file(None, body=...)`` in
@@ -13,7 +13,17 @@
    ARIA 1.2 deprecated doc-biblioentry, so the list has no items for assistive
    technology (axe-core: aria-required-children). ``listitem`` is the replacement
    the DPUB-ARIA module recommends.
+
+3. Exercise numbers an instructor can cite, stable when a chapter gains an exercise.
+   An exercise labelled ``ex-NN-i`` is shown and referenced as "Exercise NN.i"
+   (chapter NN, its i-th exercise), whatever its position: Sphinx would number
+   exercises by their order in the page, so inserting one would renumber the rest.
+   A new exercise takes the next free i. The tests check every chapter's labels.
 """
+
+import re
+
+EXERCISE_LABEL = re.compile(r"ex-(\d+)-(\d+)")
 
 
 def _asset_key(js):
@@ -35,6 +45,22 @@ def _fix_page(app, pagename, templatename, context, doctree):
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+def _exercise_numbers(app, env):
+    """After Sphinx numbered the enumerable nodes, give each ``ex-NN-i`` the number (NN, i)."""
+    changed = []
+    for docname, by_type in env.toc_fignumbers.items():
+        for numbers in by_type.values():
+            for node_id in numbers:
+                m = EXERCISE_LABEL.fullmatch(node_id)
+                if m:
+                    wanted = (int(m.group(1)), int(m.group(2)))
+                    if numbers[node_id] != wanted:
+                        numbers[node_id] = wanted
+                        changed.append(docname)
+    return sorted(set(changed))
+
+
 def setup(app):
     app.connect("html-page-context", _fix_page)
+    app.connect("env-get-updated", _exercise_numbers, priority=900)  # after Sphinx's own numbering
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
