@@ -22,6 +22,8 @@ One module per idea the book teaches:
 - :mod:`nmf_teach.audio`          sound: a synthesized score, spectrograms, resynthesis, playable players
 - :mod:`nmf_teach.topics`         text: a corpus of standard-library docstrings, top words of topics
 - :mod:`nmf_teach.clustering`     NMF as clustering: shares, labels, k-means as orthogonal NMF
+- :mod:`nmf_teach.checks`         lab checks that say what is wrong in a student's function
+- :mod:`nmf_teach.labs`           student versions of the labs (``python -m nmf_teach.labs OUTDIR``)
 - :mod:`nmf_teach.data`           the food-order toy matrix, planted data, digits
 - :mod:`nmf_teach.plotting`       the book's style, labelled heatmaps and loss curves
 - :mod:`nmf_teach.widgets`        live widgets and their kernel-free frame scrubbers

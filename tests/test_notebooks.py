@@ -34,7 +34,9 @@ def test_committed_without_outputs(path):
 def test_toc_lists_every_page_and_only_existing_pages(root):
     toc = (root / "_toc.yml").read_text(encoding="utf-8")
     listed = set(re.findall(r"(?:file|root):\s*(\S+)", toc))
-    pages = {str(p.relative_to(root).with_suffix("")) for p in (root / "book").glob("*") if p.suffix in (".ipynb", ".md")}
+    skip = {"_build", ".ipynb_checkpoints", "_static", "_ext"}
+    pages = {str(p.relative_to(root).with_suffix("")) for p in (root / "book").rglob("*")
+             if p.suffix in (".ipynb", ".md") and not skip & set(p.relative_to(root).parts)}
     assert listed == pages
 
 

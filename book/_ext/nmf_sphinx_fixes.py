@@ -19,6 +19,10 @@
    (chapter NN, its i-th exercise), whatever its position: Sphinx would number
    exercises by their order in the page, so inserting one would renumber the rest.
    A new exercise takes the next free i. The tests check every chapter's labels.
+
+4. Student versions of the labs, generated at every HTML build (never edited by hand):
+   ``_build/html/book/labs/student/<lab>.ipynb``, which each lab page links for download
+   (nbgrader's ClearSolutions, through :func:`nmf_teach.labs.write_student_labs`).
 """
 
 import re
@@ -60,7 +64,20 @@ def _exercise_numbers(app, env):
     return sorted(set(changed))
 
 
+def _student_labs(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    import pathlib
+
+    from nmf_teach.labs import write_student_labs
+
+    source = pathlib.Path(app.srcdir) / "book" / "labs"
+    if source.is_dir():
+        write_student_labs(pathlib.Path(app.outdir) / "book" / "labs" / "student", source=source)
+
+
 def setup(app):
+    app.connect("build-finished", _student_labs)
     app.connect("html-page-context", _fix_page)
     app.connect("env-get-updated", _exercise_numbers, priority=900)  # after Sphinx's own numbering
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
