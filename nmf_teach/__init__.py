@@ -17,6 +17,7 @@ One module per idea the book teaches:
 - :mod:`nmf_teach.regularization` scikit-learn's L1/L2 penalties, objective, gradients and fits
 - :mod:`nmf_teach.uniqueness`     comparing solutions up to permutation and scaling
 - :mod:`nmf_teach.loss_curves`    loss-versus-time curves of several solvers from one start
+- :mod:`nmf_teach.recommend`      recommendation: held-out splits, baselines (means, user kNN), top-N explained
 - :mod:`nmf_teach.rank_selection` choosing k: the SVD floor, held-out error, consensus and cophenetic correlation
 - :mod:`nmf_teach.images`         images as matrices: PSNR, grey levels, downsampling, tiles of components
 - :mod:`nmf_teach.audio`          sound: a synthesized score, spectrograms, resynthesis, playable players
