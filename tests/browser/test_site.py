@@ -76,6 +76,13 @@ _COLLECT_JS = r"""
     download: hrefs('a.btn-download-source-button'),
     repoButton: hrefs('a.btn-source-repository-button'),
     thebeConfigs,
+    audios: Array.from(document.querySelectorAll('audio')).map(a => {
+      const src = a.getAttribute('src') || ((a.querySelector('source') || {}).getAttribute ? a.querySelector('source').getAttribute('src') : '') || '';
+      const fig = a.closest('figure');
+      const caption = fig && fig.querySelector('figcaption') ? fig.querySelector('figcaption').textContent.trim() : '';
+      return {data: src.startsWith('data:audio/'), bytes: src.length, label: (a.getAttribute('aria-label') || '').trim(),
+              caption, controls: a.hasAttribute('controls')};
+    }),
   };
 }
 """
@@ -397,3 +404,17 @@ def test_screenshots_saved(visited, name):
     visited(name)
     for kind in ("desktop", "dark", "phone"):
         assert _shot_name(name, kind).stat().st_size > 1000
+
+
+AUDIO_PAGES = {"book/19_sound": 5}  # page -> at least this many players (the mixture and each component)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_audio_players_have_their_sound_and_a_label(visited, name):
+    """Sound plays on the static site without a kernel: an embedded WAV, controls, a visible label."""
+    audios = visited(name)["audios"]
+    assert len(audios) >= AUDIO_PAGES.get(name, 0), f"{name}: {len(audios)} audio players"
+    for a in audios:
+        assert a["data"] and a["bytes"] > 1000, f"{name}: an audio player without its embedded sound: {a}"
+        assert a["controls"], f"{name}: an audio player without controls"
+        assert a["label"] and a["caption"], f"{name}: an audio player without an accessible name and caption: {a}"
