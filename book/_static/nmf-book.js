@@ -31,7 +31,17 @@
     });
   }
 
+  // Folded code cells (hide-input, as in the labs): the toggle shows "Show code cell
+  // source" but is labelled "Toggle hidden content". Label it with what it shows.
+  function labelToggles() {
+    document.querySelectorAll('summary[aria-label="Toggle hidden content"]').forEach(function (s) {
+      var text = squash(s.textContent);
+      if (text) s.setAttribute("aria-label", text);
+    });
+  }
+
   function init() {
+    labelToggles();
     labelSearchButtons();
     labelThemeButtons();
     new MutationObserver(labelThemeButtons).observe(document.documentElement,
