@@ -29,7 +29,7 @@ import numpy as np
 
 from ._validation import check_nonnegative, check_positive_int
 
-__all__ = ["DEFAULT_MODULES", "stdlib_docstrings", "top_words", "top_word_overlap"]
+__all__ = ["DEFAULT_MODULES", "stdlib_docstrings", "docstring_corpus", "top_words", "top_word_overlap"]
 
 #: Standard-library modules whose docstrings make the corpus, in sorted order.
 #: Each one imports on Linux, macOS and Windows and under Pyodide (Python compiled
@@ -170,6 +170,39 @@ def stdlib_docstrings(modules=DEFAULT_MODULES, min_words=20):
             "lower min_words or add modules."
         )
     return documents, names
+
+
+def docstring_corpus():
+    """The docstring corpus the book uses: a snapshot shipped with the package.
+
+    The docstrings of the standard library change a little from one Python
+    version to the next (and Pyodide, which runs the book in the browser, has
+    its own), so topics and their asserts would move with the interpreter. The
+    book therefore reads a fixed snapshot, collected once by
+    :func:`stdlib_docstrings` with its defaults and stored in
+    ``nmf_teach/corpora/stdlib_docstrings.json.gz`` (134 KB; the standard
+    library's docstrings, PSF License). Call :func:`stdlib_docstrings` for the
+    corpus of the Python you run.
+
+    Returns
+    -------
+    documents : list of str
+    names : list of str
+        The dotted name each document documents, in the same order.
+    python : str
+        The Python version the snapshot was collected from.
+
+    Notes
+    -----
+    Explained in *NMF on text*.
+    """
+    import gzip
+    import json
+    from importlib import resources
+
+    with resources.files("nmf_teach").joinpath("corpora/stdlib_docstrings.json.gz").open("rb") as f:
+        data = json.loads(gzip.decompress(f.read()).decode("utf-8"))
+    return data["documents"], data["names"], data["python"]
 
 
 def _top_indices(H, n):

@@ -132,3 +132,12 @@ def test_top_word_overlap_against_sets():
     assert np.array_equal(np.diag(topics.top_word_overlap(A, 3 * A, 6)), [6] * 4)  # scale-free
     with pytest.raises(ValueError, match="same vocabulary"):
         topics.top_word_overlap(A, B[:, :10])
+
+
+def test_shipped_corpus_is_the_collector_output_of_its_python():
+    import platform
+
+    docs, names, python = topics.docstring_corpus()
+    assert len(docs) == len(names) > 500 and names == sorted(names)
+    if platform.python_version() == python:  # the snapshot is what the collector gives on that Python
+        assert (docs, names) == topics.stdlib_docstrings()

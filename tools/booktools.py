@@ -55,13 +55,21 @@ def repository_url(root=None):
 
 
 def colab_cell_source(url):
-    """The guarded first cell: installs nmf_teach on Colab, and only there."""
+    """The guarded first cell: installs nmf_teach on Colab and in JupyterLite, and only there.
+
+    On Colab from the repository at ``url``; in the book's JupyterLite site (Pyodide, where
+    ``sys.platform`` is ``"emscripten"``) from the site's own package index, which
+    ``tools/build_lite.py`` fills with the wheel of the checkout the site was built from
+    (NumPy, SciPy, Matplotlib and scikit-learn then come with Pyodide).
+    """
     return (
-        "# On Colab only: install the book's helper package (this cell does nothing elsewhere).\n"
+        "# On Colab and in JupyterLite only: install the book's helper package (this cell does nothing elsewhere).\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
-        f'    %pip install --quiet "nmf_teach @ git+{url}"'
+        f'    %pip install --quiet "nmf_teach @ git+{url}"\n'
+        'elif sys.platform == "emscripten":  # JupyterLite: from the website\'s own package index\n'
+        "    %pip install nmf_teach"
     )
 
 

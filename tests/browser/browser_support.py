@@ -1,5 +1,6 @@
 """Shared helpers of the browser tests (paths, config, the offline request router)."""
 
+import json
 import os
 import pathlib
 import re
@@ -77,5 +78,120 @@ def offline_router(base, external):
             return r.fulfill(status=404, body="")
         suffix = pathlib.PurePosixPath(url.split("?")[0]).suffix
         return r.fulfill(status=200, body="", content_type=_MIME.get(suffix, "text/plain"))
+
+    return route
+
+
+# --------------------------------------------------------------------------- JupyterLite
+
+# The Pyodide core, for the JupyterLite tests: the npm package ``pyodide`` (pinned in
+# package.json to the version jupyterlite-pyodide-kernel loads) holds pyodide.mjs, the
+# WebAssembly interpreter, the standard library and pyodide-lock.json, not the packages.
+PYODIDE_DIR = NODE_MODULES / "pyodide"
+# The pure-Python wheels the kernel loads from Pyodide's packages when it boots, downloaded
+# from PyPI with pip (pyodide_boot_wheels) at test-setup time, beside the npm assets.
+PYODIDE_WHEELS = NODE_MODULES / ".pyodide-wheels"
+# What the Pyodide kernel's worker loads from Pyodide's packages (with their dependencies):
+# micropip, then IPython and jedi (jupyterlite-pyodide-kernel 0.8: initPackageManager, initKernel).
+PYODIDE_BOOT_PACKAGES = ("micropip", "ipython", "jedi")
+PYODIDE_CDN = re.compile(r"^https://cdn\.jsdelivr\.net/pyodide/v([^/]+)/full/([^?#]+)")
+_LITE_MIME = {**_MIME, ".mjs": "text/javascript", ".wasm": "application/wasm", ".zip": "application/zip"}
+
+
+def _norm(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pyodide_lock():
+    """Pyodide's own pyodide-lock.json (from the npm package), or None if not installed."""
+    path = PYODIDE_DIR / "pyodide-lock.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def pyodide_version():
+    """Version of the npm package ``pyodide`` in node_modules, or None."""
+    path = PYODIDE_DIR / "package.json"
+    return json.loads(path.read_text(encoding="utf-8"))["version"] if path.exists() else None
+
+
+def pyodide_boot_wheels(lock):
+    """Lock entries of PYODIDE_BOOT_PACKAGES and everything they depend on, by name."""
+    packages = lock["packages"]
+    by_norm = {_norm(k): k for k in packages}
+    todo, found = list(PYODIDE_BOOT_PACKAGES), {}
+    while todo:
+        key = by_norm[_norm(todo.pop())]
+        if key not in found:
+            found[key] = packages[key]
+            todo += packages[key].get("depends", [])
+    return [found[k] for k in sorted(found)]
+
+
+def download_pyodide_wheels(lock, dest=PYODIDE_WHEELS):
+    """pip-download the boot wheels (same name, version and file name as Pyodide's) once.
+
+    Returns the file names still missing afterwards (empty when all are there).
+    """
+    import subprocess
+    import sys
+
+    entries = pyodide_boot_wheels(lock)
+    todo = [e for e in entries if not (dest / e["file_name"]).exists()]
+    if todo:
+        dest.mkdir(parents=True, exist_ok=True)
+        py = ".".join(lock["info"]["python"].split(".")[:2])
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+                        "--no-deps", "--only-binary=:all:", "--platform", "any", "--implementation", "py",
+                        "--abi", "none", "--python-version", py, "--dest", str(dest),
+                        *[f"{e['name']}=={e['version']}" for e in todo]], capture_output=True, text=True)
+    return [e["file_name"] for e in entries if not (dest / e["file_name"]).exists()]
+
+
+def pyodide_mirror(lock, wheels=PYODIDE_WHEELS):
+    """What the test answers for Pyodide's CDN: the npm core, the boot wheels, and a lock.
+
+    Pyodide rebuilds even pure-Python wheels, so PyPI's files differ byte for byte from the
+    CDN's: the lock served here carries the sha256 of the files served here.
+    """
+    import hashlib
+
+    files = {p.name: p for p in PYODIDE_DIR.iterdir() if p.is_file()}
+    lock = json.loads(json.dumps(lock))
+    for entry in pyodide_boot_wheels(lock):
+        path = wheels / entry["file_name"]
+        files[entry["file_name"]] = path
+        entry["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    files.pop("pyodide-lock.json", None)
+    return {"version": pyodide_version(), "files": files, "lock": json.dumps(lock).encode("utf-8")}
+
+
+def lite_router(base, external, mirror, served):
+    """offline_router, plus Pyodide's CDN answered from ``mirror`` (with CORS, as the CDN does).
+
+    Files of the CDN that the mirror lacks (NumPy and the other compiled packages) get a 404;
+    ``served`` lists the CDN file names answered from the mirror.
+    """
+    rest = offline_router(base, external)
+    cors = {"Access-Control-Allow-Origin": "*"}
+
+    def route(r):
+        url = r.request.url
+        m = PYODIDE_CDN.match(url)
+        if not m:
+            if url.startswith("blob:"):
+                return r.continue_()
+            return rest(r)
+        external.append(url)
+        version, name = m.groups()
+        if version == mirror["version"]:
+            if name == "pyodide-lock.json":
+                served.append(name)
+                return r.fulfill(status=200, body=mirror["lock"], headers=cors, content_type="application/json")
+            if name in mirror["files"]:
+                served.append(name)
+                f = mirror["files"][name]
+                return r.fulfill(status=200, path=str(f), headers=cors,
+                                 content_type=_LITE_MIME.get(f.suffix, "application/octet-stream"))
+        return r.fulfill(status=404, body="", headers=cors)
 
     return route

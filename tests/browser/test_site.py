@@ -354,10 +354,15 @@ def test_launch_and_download_buttons(visited, repo, name):
     nb = f"{repo['path_to_book'] + '/' if repo['path_to_book'] else ''}{name}.ipynb"
     hub = repo["launch"]["binderhub_url"].rstrip("/")
     colab = repo["launch"]["colab_url"].rstrip("/")
-    assert sorted(rec["launch"]) == sorted([
+    expected = [
         f"{hub}/v2/gh/{repo['owner_repo']}/{repo['branch']}?urlpath=lab/tree/{nb}",
         f"{colab}/github/{repo['owner_repo']}/blob/{repo['branch']}/{nb}",
-    ]), f"{name}: launch links {rec['launch']}"
+    ]
+    if repo["launch"].get("jupyterlite_url"):
+        # the book's own JupyterLite site; the link is relative to the page in the HTML
+        # (book/_ext/nmf_lite_launch.py), a.href gives it resolved
+        expected.append(f"{site}/{repo['launch']['jupyterlite_url']}?path={nb}")
+    assert sorted(rec["launch"]) == sorted(expected), f"{name}: launch links {rec['launch']}"
     assert rec["thebe"] == 1, f"{name}: no Live Code (Thebe) button"
     assert f'repo: "{repo["owner_repo"]}"' in rec["thebeConfig"], rec["thebeConfig"]
     assert len(rec["download"]) == 1 and rec["download"][0].endswith(f"/_sources/{name}.ipynb"), rec["download"]
