@@ -346,7 +346,7 @@ def test_scrubbers_change_frame(visited, name):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_launch_and_download_buttons(visited, repo, name):
+def test_launch_and_download_buttons(visited, repo, site, name):
     rec = visited(name)
     assert rec["repoButton"] == [repo["url"]], f"{name}: repository button {rec['repoButton']}"
     if not _is_notebook(name):
