@@ -21,6 +21,8 @@ __all__ = [
     "check_option",
     "check_positive_scalar",
     "check_same_shape",
+    "check_random_state",
+    "random_integers",
 ]
 
 
@@ -249,3 +251,52 @@ def check_positive_scalar(value, name, *, allow_zero=False):
         bound = "non-negative" if allow_zero else "positive"
         raise ValueError(f"{name} must be a finite {bound} number, got {value}.")
     return value
+
+
+def check_random_state(random_state, name="random_state"):
+    """The one way randomness enters :mod:`nmf_teach` (scikit-learn's rule).
+
+    Parameters
+    ----------
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState
+        ``None``: fresh randomness (numpy's global RandomState), so two calls
+        differ; pass an int to reproduce a result, as every chapter does. An
+        int ``s >= 0``: ``numpy.random.RandomState(s)``, the generator
+        scikit-learn uses, so a random start equals scikit-learn's for the same
+        seed. A ``Generator`` or ``RandomState``: used as it is (draws advance it).
+    name : str
+        The argument's name in error messages.
+
+    Returns
+    -------
+    numpy.random.RandomState or numpy.random.Generator
+        Use only the methods both have (``standard_normal``, ``random``,
+        ``permutation``, ``choice``, ``normal``, ``uniform``); for integers call
+        :func:`random_integers`.
+
+    Raises
+    ------
+    TypeError
+        For anything else (a float, a bool, a string).
+    ValueError
+        For a negative int.
+    """
+    if random_state is None:
+        return np.random.mtrand._rand
+    if isinstance(random_state, (np.random.Generator, np.random.RandomState)):
+        return random_state
+    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, numbers.Integral):
+        raise TypeError(
+            f"{name} must be None, an int or a numpy.random.Generator, got {random_state!r} "
+            f"of type {type(random_state).__name__}."
+        )
+    if random_state < 0:
+        raise ValueError(f"{name} must be a non-negative int, got {random_state}.")
+    return np.random.RandomState(int(random_state))
+
+
+def random_integers(rng, low, high, size=None):
+    """Integers in ``[low, high)`` from either kind of generator :func:`check_random_state` returns."""
+    if isinstance(rng, np.random.Generator):
+        return rng.integers(low, high, size=size)
+    return rng.randint(low, high, size=size)

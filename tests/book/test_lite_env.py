@@ -26,7 +26,7 @@ from packaging.requirements import Requirement
 
 import booktools
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 VENV = ROOT / ".venv-pyodide"
 PYTHON = VENV / "bin" / "python"
 REQUIREMENTS = ROOT / "requirements-pyodide.txt"
