@@ -21,8 +21,22 @@ def text(cell):
     return "".join(cell["source"])
 
 
-def test_there_are_chapters():
-    assert len(NOTEBOOKS) >= 6
+def test_the_tests_cover_exactly_the_notebooks_of_the_toc(root):
+    """Every test here is parametrized by NOTEBOOKS: it must be the toc's notebooks, all of them,
+    in the toc's order (chapters 01, 02, ... without a gap, then the labs)."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    listed = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    in_toc = [f for f in listed if (root / f"{f}.ipynb").exists()]
+    tested = [p.relative_to(root).with_suffix("").as_posix() for p in NOTEBOOKS]
+    assert sorted(tested) == sorted(in_toc), (f"notebooks tested but not in the toc: {sorted(set(tested) - set(in_toc))}; "
+                                              f"in the toc but not tested: {sorted(set(in_toc) - set(tested))}")
+    chapters = [f for f in in_toc if re.fullmatch(r"book/\d\d_\w+", f)]
+    labs = [f for f in in_toc if f.startswith("book/labs/")]
+    assert chapters + labs == in_toc, f"notebooks that are neither a chapter nor a lab: {set(in_toc) - set(chapters + labs)}"
+    numbers = [int(f[5:7]) for f in chapters]
+    assert numbers == list(range(1, len(chapters) + 1)), f"chapter numbers in toc order: {numbers}"
+    assert [int(re.search(r"lab_(\d\d)_", f).group(1)) for f in labs] == list(range(1, len(labs) + 1))
+    assert len(chapters) >= 20 and len(labs) >= 4, f"{len(chapters)} chapters and {len(labs)} labs"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
