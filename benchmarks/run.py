@@ -4,7 +4,7 @@ Run from anywhere (README, "Benchmarks"):
 
     .venv/bin/python benchmarks/run.py            # solvers, memory, chapters, widgets
     .venv/bin/python benchmarks/run.py --build    # ... and the book build (clean, then unchanged)
-    .venv/bin/python benchmarks/run.py --quick    # small sizes, a smoke run of every section
+    .venv/bin/python benchmarks/run.py --quick    # small sizes: a smoke run (a tiny notebook and book)
 
 It prints one Markdown table per section and the machine it ran on. Every timed
 quantity is repeated; runs of the things being compared are interleaved (round
@@ -24,9 +24,13 @@ hals      ``nt.nmf(method="hals")`` at its defaults against scikit-learn's "cd" 
 memory    peak memory allocated during one MU run beyond X, W and H (tracemalloc,
           which sees numpy's allocations), in units of one (m, n) float64 matrix.
 chapters  each chapter's execution time in a fresh kernel (nbclient), and the
-          update time of each live figure: a slider change redraws the figure
-          and renders it to PNG (goal: median under 100 ms).
+          update time of each live figure, measured right after the figure's cell:
+          a slider change redraws the figure and renders it to PNG (goal: median
+          under 100 ms).
 build     ``jupyter-book build`` from clean, then again with nothing changed.
+
+The sections are declared in ``SECTIONS`` (heading and function); the smoke test
+runs each of them with ``--quick``.
 
 BLAS threads are reported and fixed with threadpoolctl (``--threads``, default:
 all cores), so scikit-learn and nmf_teach use the same number.
@@ -35,6 +39,7 @@ all cores), so scikit-learn and nmf_teach use the same number.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import pathlib
 import platform
@@ -192,65 +197,136 @@ def bench_memory(shapes, n_iter):
 
 
 DRAW_TIMER = '''
-import time as _time
+import json as _json, time as _time
 _box = {call}
-_controls = [w for w in _box.children if hasattr(w, "min") or hasattr(w, "options")]
 _times = []
-for _w in _controls:
+for _w in _box.children[:-1]:  # the controls; the last child is the picture
+    _start = _w.value
     if hasattr(_w, "options"):
         _values = [o[1] if isinstance(o, tuple) else o for o in _w.options]
+    elif hasattr(_w, "base"):  # a log slider: min and max are exponents
+        _values = [_w.base ** e for e in np.linspace(_w.min, _w.max, 6)]
+    elif hasattr(_w, "min"):
+        _values = [type(_w.value)(v) for v in np.linspace(_w.min, _w.max, 6)]
+    elif isinstance(_w.value, bool):
+        _values = [not _w.value, _w.value]
     else:
-        _values = list(np.linspace(_w.min, _w.max, 6))
-        _values = [type(_w.value)(v) for v in _values]
-    for _v in _values:
+        continue
+    for _v in dict.fromkeys(_values):  # once each, in order
         if _v == _w.value:
             continue
         _t = _time.perf_counter()
-        _w.value = _v  # the observer redraws and renders the PNG
+        _w.value = _v  # the observer redraws the figure and renders the PNG
         _times.append(_time.perf_counter() - _t)
-print("DRAW_TIMES", _times)
+    _w.value = _start
+print("DRAW_TIMES", _json.dumps(_times))
 '''
 
 
-def bench_chapters(paths):
+def widget_call(source):
+    """The source of a cell's last expression if it is a call of ``nt.widgets.interact``, else None."""
+    import ast
+
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:  # IPython magics: not a widget cell
+        return None
+    last = body[-1] if body else None
+    if isinstance(last, ast.Expr) and "nt.widgets.interact(" in (ast.get_source_segment(source, last) or ""):
+        return ast.get_source_segment(source, last)
+    return None
+
+
+def time_chapter(path):
+    """Execute a notebook in a fresh kernel and time each live figure's updates where it stands.
+
+    A timing cell is inserted right after every cell that shows a live figure, so it
+    rebuilds that figure with the variables as they are at that point of the chapter
+    (later cells may redefine them), then moves each control and times every redraw.
+    Returns the chapter's execution time without the timing cells, and the update times.
+    """
     import nbformat
     from nbclient import NotebookClient
 
+    nb = nbformat.read(path, as_version=4)
+    cells, timers = [], set()
+    for cell in nb.cells:
+        cells.append(cell)
+        call = widget_call(cell.source) if cell.cell_type == "code" else None
+        if call:
+            timers.add(len(cells))
+            cells.append(nbformat.v4.new_code_cell(DRAW_TIMER.format(call=call)))
+    nb.cells = cells
+    spent = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": tmp}})
+        client.on_cell_start = lambda cell, cell_index: spent.__setitem__(cell_index, -time.perf_counter())
+        client.on_cell_executed = lambda cell, cell_index, execute_reply: spent.__setitem__(
+            cell_index, spent[cell_index] + time.perf_counter())
+        t0 = time.perf_counter()
+        client.execute()
+        total = time.perf_counter() - t0
+    draws = []
+    for i in sorted(timers):
+        text = "".join(o.get("text", "") for o in nb.cells[i].outputs if o.get("name") == "stdout")
+        assert "DRAW_TIMES" in text, f"{path.name}: the timing cell after cell {i - 1} printed nothing"
+        draws += json.loads(text.split("DRAW_TIMES", 1)[1])
+    return total - sum(spent[i] for i in timers), draws
+
+
+def bench_chapters(paths):
     rows = []
     for path in paths:
-        nb = nbformat.read(path, as_version=4)
-        calls = [c.source.strip() for c in nb.cells if c.cell_type == "code" and "nt.widgets.interact(" in c.source]
-        n_cells = len(nb.cells)
-        for call in calls:
-            nb.cells.append(nbformat.v4.new_code_cell(DRAW_TIMER.format(call=call.splitlines()[-1])))
-        with tempfile.TemporaryDirectory() as tmp:
-            client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": tmp}})
-            starts = {}
-
-            def before(cell, cell_index, **_):
-                starts.setdefault(cell_index, time.perf_counter())
-
-            client.on_cell_start = before
-            t0 = time.perf_counter()
-            client.execute()
-            total = time.perf_counter() - t0
-        chapter_s = total if not calls else starts[n_cells] - t0
-        draws = []
-        for c in nb.cells[n_cells:]:
-            for o in c.outputs:
-                if o.get("name") == "stdout" and "DRAW_TIMES" in o.text:
-                    draws += [float(x) for x in o.text.split("[", 1)[1].rsplit("]", 1)[0].split(",") if x.strip()]
+        chapter_s, draws = time_chapter(path)
         draw = (f"{1e3 * statistics.median(draws):.0f} ({1e3 * min(draws):.0f}–{1e3 * max(draws):.0f}), "
                 f"{len(draws)} updates") if draws else "no live figure"
         rows.append([path.stem, f"{chapter_s:.1f}", draw])
     return table(["chapter", "execution s (fresh kernel)", "live figure update ms: median (range)"], rows)
 
 
-def bench_build():
+def tiny_chapter(folder):
+    """A two-second notebook shaped like a chapter with a live figure, for ``--quick``.
+
+    Like chapter 02, it redefines the drawing function after the widget cell, which is
+    what made the timing cells appended at the end of a chapter fail.
+    """
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import numpy as np\nimport nmf_teach as nt"),
+        nbformat.v4.new_code_cell("def draw(fig, k=1, scale=1.0):\n    ax = fig.subplots()\n"
+                                  "    ax.plot(np.arange(10) ** k * scale)\n\n\n"
+                                  "nt.widgets.interact(draw, k=(1, 3, 1),\n"
+                                  "                    scale=[0.5, 1.0, 2.0], figsize=(3, 2))"),
+        nbformat.v4.new_code_cell("def draw(fig, other):\n    raise AssertionError('a later draw')"),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    path = pathlib.Path(folder) / "tiny_chapter.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def tiny_book(folder):
+    """A one-chapter book (one short notebook, jupyter-cache as the book uses), for ``--quick``."""
+    import nbformat
+
+    folder = pathlib.Path(folder)
+    (folder / "_config.yml").write_text("title: tiny\nonly_build_toc_files: true\nexecute:\n"
+                                        "  execute_notebooks: cache\n  run_in_temp: true\n", encoding="utf-8")
+    (folder / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapter\n", encoding="utf-8")
+    (folder / "intro.md").write_text("# Tiny\n\nA book of one chapter.\n", encoding="utf-8")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A chapter"),
+                                         nbformat.v4.new_code_cell("print(sum(range(10)))")],
+                                  metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nbformat.write(nb, folder / "chapter.ipynb")
+    return folder
+
+
+def bench_build(source=ROOT):
     exe = pathlib.Path(sys.executable).with_name("jupyter-book")
     with tempfile.TemporaryDirectory() as tmp:
         copy = pathlib.Path(tmp) / "book"
-        shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "node_modules"))
+        shutil.copytree(source, copy, ignore=shutil.ignore_patterns(".venv*", "_build", ".git", "node_modules"))
         out = []
         for label in ("clean", "unchanged"):
             t0 = time.perf_counter()
@@ -260,41 +336,67 @@ def bench_build():
     return table(["book build", "seconds", "status"], out)
 
 
+# ---------------------------------------------------------------- the sections
+# name: (heading, function(args, repeat) -> Markdown table). Each runs at small sizes with
+# --quick; tests/book/test_benchmarks_smoke.py runs every section listed here that way.
+def section_mu(args, repeat):
+    shapes = [(200, 100, 5)] if args.quick else [(2000, 1000, 20), (1000, 500, 10), (500, 2000, 30)]
+    return bench_mu(shapes, 20 if args.quick else 200, repeat)
+
+
+def section_hals(args, repeat):
+    problems = [(100, 80, 4)] if args.quick else [(800, 600, 12), (500, 300, 10), (2000, 500, 20)]
+    return bench_hals(problems, [20] if args.quick else [50, 100, 200], repeat, 40 if args.quick else 640)
+
+
+def section_memory(args, repeat):
+    shapes = [(300, 200, 5)] if args.quick else [(2000, 1000, 20), (4000, 2000, 20)]
+    return bench_memory(shapes, 5 if args.quick else 20)
+
+
+def section_chapters(args, repeat):
+    if args.quick:  # no chapter: a tiny notebook of the same shape
+        with tempfile.TemporaryDirectory() as tmp:
+            return bench_chapters([tiny_chapter(tmp)])
+    return bench_chapters(sorted((ROOT / "book").glob("*.ipynb")))
+
+
+def section_build(args, repeat):
+    if args.quick:
+        with tempfile.TemporaryDirectory() as tmp:
+            return bench_build(tiny_book(tmp))
+    return bench_build()
+
+
+SECTIONS = {
+    "mu": ("MU: wall time against the matrix-product floor", section_mu),
+    "hals": ("HALS at its defaults against scikit-learn's cd, same wall time", section_hals),
+    "memory": ("Peak memory of one MU run beyond X, W and H", section_memory),
+    "chapters": ("Chapters: execution and live-figure updates", section_chapters),
+    "build": ("Book build", section_build),
+}
+OPT_IN = {"build"}  # minutes: only with --build (or --only build)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of every section")
     parser.add_argument("--build", action="store_true", help="also time the book build (minutes)")
-    parser.add_argument("--only", nargs="*", choices=["mu", "hals", "memory", "chapters", "build"],
-                        help="run only these sections")
+    parser.add_argument("--only", nargs="*", choices=list(SECTIONS), help="run only these sections")
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="BLAS threads (default: all cores)")
     parser.add_argument("--repeat", type=int, default=None, help="rounds per measurement (default 5, quick 2)")
     args = parser.parse_args(argv)
-    sections = set(args.only or ["mu", "hals", "memory", "chapters"] + (["build"] if args.build else []))
+    chosen = args.only or [name for name in SECTIONS if name not in OPT_IN or args.build]
     repeat = args.repeat or (2 if args.quick else 5)
     out = []
     with threadpool_limits(limits=args.threads, user_api="blas"):
         np.ones((2, 2)) @ np.ones((2, 2))  # load BLAS so it is reported
         out.append(f"Machine: {machine()}\n\nBLAS threads fixed at {args.threads}; {repeat} interleaved rounds "
                    "per measurement; cells give the median and (fastest–slowest).")
-        if "mu" in sections:
-            shapes = [(200, 100, 5)] if args.quick else [(2000, 1000, 20), (1000, 500, 10), (500, 2000, 30)]
-            out.append("## MU: wall time against the matrix-product floor\n\n"
-                       + bench_mu(shapes, 20 if args.quick else 200, repeat))
-        if "hals" in sections:
-            problems = [(100, 80, 4)] if args.quick else [(800, 600, 12), (500, 300, 10), (2000, 500, 20)]
-            out.append("## HALS at its defaults against scikit-learn's cd, same wall time\n\n"
-                       + bench_hals(problems, [20] if args.quick else [50, 100, 200], repeat, 40 if args.quick else 640))
-        if "memory" in sections:
-            shapes = [(300, 200, 5)] if args.quick else [(2000, 1000, 20), (4000, 2000, 20)]
-            out.append("## Peak memory of one MU run beyond X, W and H\n\n"
-                       + bench_memory(shapes, 5 if args.quick else 20))
-        if "chapters" in sections:
-            paths = sorted((ROOT / "book").glob("*.ipynb"))
-            if args.quick:
-                paths = paths[:1]
-            out.append("## Chapters: execution and live-figure updates\n\n" + bench_chapters(paths))
-        if "build" in sections:
-            out.append("## Book build\n\n" + bench_build())
+        for name in SECTIONS:  # in the order declared
+            if name in chosen:
+                heading, run = SECTIONS[name]
+                out.append(f"## {heading}\n\n" + run(args, repeat))
     text = "\n\n".join(out)
     print(text)
     return text
