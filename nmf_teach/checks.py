@@ -159,6 +159,8 @@ def _call(fn, name, case, arg_names):
         ) from None
     except Exception as exc:  # the student's code failed: explain it, do not crash the check
         return _Raised(exc)
+    if _single_precision(out):
+        _fail(f"{name} returned float32 numbers {case.label}: {_FLOAT32}.")
     for original, passed, arg in zip(case.args, args, arg_names):
         how = _changed(original, passed)
         if how:
@@ -168,6 +170,14 @@ def _call(fn, name, case, arg_names):
                 f"{arg} *= ratio), or work on a copy ({arg} = {arg}.copy())."
             )
     return out
+
+
+def _single_precision(out):
+    """Whether ``out`` (an array, a NumPy scalar, or a tuple or list of them) holds float32 or float16 numbers."""
+    if isinstance(out, (tuple, list)):
+        return any(_single_precision(o) for o in out[:3])
+    dtype = getattr(out, "dtype", None)
+    return dtype is not None and dtype.kind == "f" and dtype.itemsize < 8
 
 
 def _raised(name, raised, case, hint=""):
@@ -246,27 +256,33 @@ def _close(a, b, rtol=RTOL):
     return bool(np.allclose(a, b, rtol=rtol, atol=1e-9 * max(scale, 1e-300)))
 
 
+#: What computing a wrong answer may legitimately raise on a case: a typo that is undefined for these shapes
+#: (a size error), or arithmetic that fails. Anything else (NameError, TypeError, AttributeError, ...) is a
+#: bug in the variant itself and is not swallowed, so a broken variant cannot silently never fire.
+_UNDEFINED = (ValueError, ArithmeticError, IndexError, np.linalg.LinAlgError)
+
+
 def _known_mistake(got, expected, variants, same=_close):
     """The message of the first wrong answer ``got`` equals, or None.
 
     ``variants`` is a list of ``(message, make)``; ``make()`` computes that wrong
-    answer on the current case (it may raise, e.g. a typo undefined for these
-    shapes: then that variant is skipped). A variant equal to the right answer on
-    this case cannot be told apart and is skipped too.
+    answer on the current case. A variant undefined on this case (it raises one of
+    :data:`_UNDEFINED`, e.g. a typo whose shapes do not fit) is skipped, and so is a
+    variant equal to the right answer on this case (it cannot be told apart).
     """
     for message, make in variants:
         try:
             with np.errstate(all="ignore"):
                 wrong = make()
-        except Exception:
+        except _UNDEFINED:
             continue
         try:
             if same(wrong, expected):
                 continue
-            if same(got, wrong):
-                return message
-        except Exception:
+        except _UNDEFINED:
             continue
+        if same(got, wrong):
+            return message
     return None
 
 
@@ -1162,17 +1178,29 @@ def _fit_verdict(name, case, X, W, H, alpha):
     res = kkt_residual(X, W, H, alpha_W=alpha, l1_ratio=0.0, relative=True)
     if res <= 1e-6:
         return
-    kkt = lambda **kw: kkt_residual(X, W, H, l1_ratio=0.0, relative=True, **kw)  # noqa: E731
+    def kkt(**kw):
+        try:
+            return kkt_residual(X, W, H, l1_ratio=0.0, relative=True, **kw)
+        except ValueError:  # a penalty on one factor only has no KKT point with a nonzero component
+            return math.inf
+
+    if alpha:
+        m, n = X.shape
+        wn, hn = n * np.sum(W**2, axis=0), m * np.sum(H**2, axis=1)
+        used = (wn > 0) & (hn > 0)
+        ratio = wn[used] / hn[used]  # 1 for every component at a solution with the penalty on both factors
+        if used.any() and np.all(ratio < 0.5):
+            _fail(f"{name} {case.label}: the components of W are much smaller than those of H (n·‖w_r‖² / "
+                  f"m·‖h_r‖² is at most {ratio.max():.2g}, and 1 when both factors carry the penalty): the "
+                  "penalty is on W only (alpha_H=0). Then shrinking W and growing H lowers the penalty for "
+                  "ever, so the problem has no solution and the solver stops wherever it is. Leave alpha_H "
+                  "at its default 'same'.")
+        if used.any() and np.all(ratio > 2):
+            _fail(f"{name} {case.label}: the components of H are much smaller than those of W: the penalty "
+                  "is on H only (alpha_W=0). Pass alpha_W=alpha.")
     if alpha and kkt(alpha_W=0.0) < 1e-6:
         _fail(f"{name} {case.label}: the answer solves the problem without penalty: alpha is "
               "ignored. Pass alpha_W=alpha (alpha_H defaults to 'same') and l1_ratio=0.0.")
-    if alpha and kkt(alpha_W=alpha, alpha_H=0.0) < 1e-6:
-        _fail(f"{name} {case.label}: the answer is converged, but with the penalty on W only (alpha_H=0). "
-              "The task puts the penalty on both factors: leave alpha_H at its default 'same' (or pass "
-              "alpha_H=alpha).")
-    if alpha and kkt(alpha_W=0.0, alpha_H=alpha) < 1e-6:
-        _fail(f"{name} {case.label}: the answer is converged, but with the penalty on H only (alpha_W=0). "
-              "Pass alpha_W=alpha.")
     if not alpha and kkt(alpha_W=0.01) < 1e-6:
         _fail(f"{name} {case.label}: the answer carries a penalty although alpha = 0.")
     _fail(f"{name} {case.label}: not converged: the KKT residual of the answer is {res:.1e}, and a converged "
@@ -2098,10 +2126,11 @@ def _run_cases(fn, name, arg_names, cases, reference, mistakes=(), *, convert=No
         mistake = _known_mistake(got, expected, variants, same=same)
         if mistake:
             _fail(f"{name} {case.label}: {mistake}.")
-        try:
+        if isinstance(expected, tuple) and isinstance(got, tuple) and len(got) == len(expected):
+            i = next(i for i, (a, b) in enumerate(zip(got, expected)) if not _close(a, b))
+            where = _difference(got[i], expected[i], f"returned value {i + 1}")
+        else:
             where = _difference(got, expected, what)
-        except Exception:
-            where = f"{what} is {got!r} but should be {expected!r}"
         _fail(f"{name} {case.label}: {where}.")
     return [c.label for c in cases]
 
