@@ -225,3 +225,16 @@ def test_student_copy_installs_the_released_version(path, students):
     assert re.fullmatch(r"\d+\.\d+\.\d+", version)
     imports = next(c.source for c in students[path.stem].cells if "import nmf_teach as nt" in c.source)
     assert 'print("nmf_teach", nt.__version__)' in imports
+
+
+@pytest.mark.parametrize("path", LABS, ids=IDS)
+def test_every_assert_after_a_task_says_what_it_checks(path):
+    """When a check lets a mistake through, the next cell's assert says what failed instead of a bare AssertionError."""
+    import ast
+
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "code" or labs.TASK_KEY in cell.metadata or "%pip" in cell.source:
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Assert):
+                assert node.msg is not None, f"{cell.id}: `assert {ast.unparse(node.test)}` has no message"
