@@ -2575,3 +2575,12 @@ TASKS = {
 for _key in TASKS:
     globals()[_key] = _public(_key)
 del _key
+
+
+def __getattr__(name):
+    """``VERSION``: the version of the package, and so of these checks (a lab prints it)."""
+    if name == "VERSION":
+        from . import __version__
+
+        return __version__
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

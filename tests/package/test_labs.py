@@ -224,7 +224,7 @@ def test_student_copy_installs_the_released_version(path, students):
     assert f'git+{labs.REPOSITORY}@v{version}"' in first and f'%pip install "nmf_teach=={version}"' in first
     assert re.fullmatch(r"\d+\.\d+\.\d+", version)
     imports = next(c.source for c in students[path.stem].cells if "import nmf_teach as nt" in c.source)
-    assert 'print("nmf_teach", nt.__version__)' in imports
+    assert 'print("nmf_teach", nt.checks.VERSION)' in imports and nt.checks.VERSION == version
 
 
 @pytest.mark.parametrize("path", LABS, ids=IDS)
