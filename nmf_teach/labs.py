@@ -130,6 +130,24 @@ def _labels(book):
     return found
 
 
+def _titles(book):
+    """The title (first ``# `` heading) of every page of the book: page path (no suffix) -> title."""
+    import re
+
+    found = {}
+    for path in sorted(book.rglob("*")):
+        if path.suffix not in (".ipynb", ".md") or "_build" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".ipynb":
+            cells = json.loads(text)["cells"]
+            text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        m = re.search(r"^# (.+)$", text, re.M)
+        if m:
+            found[path.relative_to(book.parent).with_suffix("").as_posix()] = m.group(1).strip()
+    return found
+
+
 def _page_url(target, here="book/labs"):
     import posixpath
 
@@ -139,7 +157,8 @@ def _page_url(target, here="book/labs"):
 def plain_markdown(text, labels=None):
     """Markdown that plain Jupyter and Colab render: MyST roles and fences of ``text`` turned into links.
 
-    ``{doc}``, ``{ref}``, ``{prf:ref}``, ``{eq}`` and ``{cite}`` become links to the website's pages,
+    ``{doc}``, ``{ref}``, ``{prf:ref}``, ``{eq}`` and ``{cite}`` become links to the website's pages
+    (``labels`` maps a MyST label to its page, and a page to its title, the text of a bare ``{doc}``),
     ``(label)=`` targets are dropped, and an ``{exercise}`` fence becomes its bold title and body.
     """
     import re
@@ -152,7 +171,10 @@ def plain_markdown(text, labels=None):
         t = re.fullmatch(r"(.*?)\s*<([^>]+)>", body, re.S)
         shown, target = (t.group(1), t.group(2)) if t else (None, body)
         if kind == "doc":
-            return f"[{shown or target.split('/')[-1]}]({_page_url(target)})"
+            import posixpath
+
+            page = posixpath.normpath(posixpath.join("book/labs", target))
+            return f"[{shown or labels.get(page) or target.split('/')[-1]}]({_page_url(target)})"
         if kind == "cite":
             keys = [k.strip() for k in target.split(",")]
             return "(" + "; ".join(f"[{CITATIONS.get(k, k)}]({SITE}/book/bibliography.html)" for k in keys) + ")"
@@ -226,7 +248,8 @@ def prepare_student_text(nb, labels=None):
     import nbformat
 
     if labels is None:
-        labels = _labels(find_labs().parent)
+        book = find_labs().parent
+        labels = {**_labels(book), **_titles(book)}
     cells, explained = [], False
     for cell in nb.cells:
         if is_discussion(cell):

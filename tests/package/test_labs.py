@@ -129,7 +129,8 @@ def test_student_version_keeps_everything_else(path, students):
             assert by_id[cell.id].source == cell.source
         else:
             assert by_id[cell.id].source.replace(labs.SOURCES_NOTE, "") == \
-                labs.plain_markdown(labs._drop_web_only(cell.source), labs._labels(ROOT / "book"))
+                labs.plain_markdown(labs._drop_web_only(cell.source),
+                                    {**labs._labels(ROOT / "book"), **labs._titles(ROOT / "book")})
     assert "colab-install" in student.cells[0].metadata["tags"]       # the Colab install cell comes first
     assert "Student version" in student.cells[2].source                # the notice, after the title
     assert all(c.get("outputs", []) == [] for c in student.cells if c.cell_type == "code")
@@ -151,10 +152,11 @@ def test_student_version_stands_on_its_own(path, students):
 
 
 def test_plain_markdown_turns_every_role_into_a_link():
-    labels = {"sec-05-guard": "book/05_multiplicative_update"}
+    labels = {"sec-05-guard": "book/05_multiplicative_update", "book/instructor_guide": "Instructor guide"}
     md = labs.plain_markdown("See {doc}`../05_multiplicative_update`, {doc}`the guide <../instructor_guide>`, "
                              "{ref}`the section <sec-05-guard>`, {prf:ref}`sec-05-guard` and {cite}`src001`.",
                              labels)
+    assert labs._titles(ROOT / "book")["book/05_multiplicative_update"] != "05_multiplicative_update"
     assert md == ("See [05_multiplicative_update](" + labs.SITE + "/book/05_multiplicative_update.html), "
                   "[the guide](" + labs.SITE + "/book/instructor_guide.html), "
                   "[the section](" + labs.SITE + "/book/05_multiplicative_update.html#sec-05-guard), "
