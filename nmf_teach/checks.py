@@ -32,7 +32,9 @@ reference on these few cases passes.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import dataclasses
 import math
 import numbers
 import textwrap
@@ -84,12 +86,19 @@ class _Raised:
 
 
 class _Case:
-    """One input a check tries: its arguments and a phrase naming it ("on a square problem ...")."""
+    """One input a check tries: its arguments, a phrase naming it ("on a square problem ...") for the
+    student, and flags for the check (``ZERO``: a factor with a zero row or column, where the update
+    leaves a free row; ``NAN``: X holds NaN where unobserved; ``EMPTY``: an item nobody rated;
+    ``OWN_RTOL``: the case passes its own rtol). The check decides by the flags, never by the label's words."""
 
-    def __init__(self, label, *args, **kwargs):
+    def __init__(self, label, *args, flags=(), **kwargs):
         self.label = label
         self.args = args
         self.kwargs = kwargs
+        self.flags = frozenset(flags)
+
+
+ZERO, NAN, EMPTY, OWN_RTOL = "zero", "nan", "empty", "own rtol"
 
 
 def _fail(message):
@@ -97,8 +106,8 @@ def _fail(message):
 
 
 def _ok(message):
-    """Print the confirmation, wrapped so that it reads without scrolling."""
-    print(textwrap.fill(f"✓ {message}", width=100, subsequent_indent="  "))
+    """The confirmation, wrapped so that it reads without scrolling (the harness prints it)."""
+    return textwrap.fill(f"✓ {message}", width=100, subsequent_indent="  ")
 
 
 def _function(fn, default):
@@ -157,6 +166,8 @@ def _call(fn, name, case, arg_names):
         ) from None
     except Exception as exc:  # the student's code failed: explain it, do not crash the check
         return _Raised(exc)
+    if _single_precision(out):
+        _fail(f"{name} returned float32 numbers {case.label}: {_FLOAT32}.")
     for original, passed, arg in zip(case.args, args, arg_names):
         how = _changed(original, passed)
         if how:
@@ -166,6 +177,14 @@ def _call(fn, name, case, arg_names):
                 f"{arg} *= ratio), or work on a copy ({arg} = {arg}.copy())."
             )
     return out
+
+
+def _single_precision(out):
+    """Whether ``out`` (an array, a NumPy scalar, or a tuple or list of them) holds float32 or float16 numbers."""
+    if isinstance(out, (tuple, list)):
+        return any(_single_precision(o) for o in out[:3])
+    dtype = getattr(out, "dtype", None)
+    return dtype is not None and dtype.kind == "f" and dtype.itemsize < 8
 
 
 def _raised(name, raised, case, hint=""):
@@ -244,27 +263,33 @@ def _close(a, b, rtol=RTOL):
     return bool(np.allclose(a, b, rtol=rtol, atol=1e-9 * max(scale, 1e-300)))
 
 
+#: What computing a wrong answer may legitimately raise on a case: a typo that is undefined for these shapes
+#: (a size error), or arithmetic that fails. Anything else (NameError, TypeError, AttributeError, ...) is a
+#: bug in the variant itself and is not swallowed, so a broken variant cannot silently never fire.
+_UNDEFINED = (ValueError, ArithmeticError, IndexError, np.linalg.LinAlgError)
+
+
 def _known_mistake(got, expected, variants, same=_close):
     """The message of the first wrong answer ``got`` equals, or None.
 
     ``variants`` is a list of ``(message, make)``; ``make()`` computes that wrong
-    answer on the current case (it may raise, e.g. a typo undefined for these
-    shapes: then that variant is skipped). A variant equal to the right answer on
-    this case cannot be told apart and is skipped too.
+    answer on the current case. A variant undefined on this case (it raises one of
+    :data:`_UNDEFINED`, e.g. a typo whose shapes do not fit) is skipped, and so is a
+    variant equal to the right answer on this case (it cannot be told apart).
     """
     for message, make in variants:
         try:
             with np.errstate(all="ignore"):
                 wrong = make()
-        except Exception:
+        except _UNDEFINED:
             continue
         try:
             if same(wrong, expected):
                 continue
-            if same(got, wrong):
-                return message
-        except Exception:
+        except _UNDEFINED:
             continue
+        if same(got, wrong):
+            return message
     return None
 
 
@@ -325,7 +350,7 @@ def _loss_cases():
     ]
 
 
-def check_loss(loss):
+def _check_loss(loss):
     """Check a reader's ``loss(X, W, H)``: the number ``‖X − WH‖²_F`` (no ½).
 
     Parameters
@@ -374,7 +399,7 @@ def check_loss(loss):
         if mistake:
             _fail(f"{name} {case.label}: {mistake}.")
         _fail(f"{name} {case.label}: {_difference(got, expected, 'the loss')}.")
-    _ok(f"{name} is right: it returns ‖X − WH‖²_F on a square and a rectangular problem.")
+    return _ok(f"{name} is right: it returns ‖X − WH‖²_F on a square and a rectangular problem.")
 
 
 def _ref_step(X, W, H):
@@ -472,7 +497,7 @@ def _behaviour(step, name, X, W, H, n_iter=30):
     return None
 
 
-def check_mu_step(mu_step):
+def _check_mu_step(mu_step):
     """Check a reader's ``mu_step(X, W, H) -> (W_new, H_new)``: one full MU iteration.
 
     One iteration updates W first, ``W ∘ (XHᵀ) ⊘ (W(HHᵀ))``, then H with the new
@@ -502,7 +527,7 @@ def check_mu_step(mu_step):
     cases = [
         _Case(_SQUARE, *_problem(3, 3, 3, 11)),
         _Case("on X of shape (6, 5), W (6, 3), H (3, 5)", *_problem(6, 5, 3, 12)),
-        _Case("on a W whose column 1 is all zero (so (WᵀW)H has a row of zeros)", *_zero_column()),
+        _Case("on a W whose column 1 is all zero (so (WᵀW)H has a row of zeros)", *_zero_column(), flags=[ZERO]),
     ]
     for case in cases:
         X, W, H = case.args
@@ -512,12 +537,12 @@ def check_mu_step(mu_step):
         try:
             got = _pair(out, name, (W.shape, H.shape), ("W_new", "H_new"))
         except AssertionError as err:
-            hint = f" ({_GUARD})" if "NaN" in str(err) and "zero" in case.label else ""
+            hint = f" ({_GUARD})" if "NaN" in str(err) and ZERO in case.flags else ""
             _fail(f"{err} This happened {case.label}.{hint}")
         expected = _ref_step(X, W, H)
         if _close(got, expected):
             continue
-        if "zero" in case.label and _close(got[0], expected[0]) and _free_rows_agree(got[1], expected[1], got[0]):
+        if ZERO in case.flags and _close(got[0], expected[0]) and _free_rows_agree(got[1], expected[1], got[0]):
             continue
         mistake = _known_mistake(got, expected, _mu_step_variants(X, W, H))
         if mistake:
@@ -532,11 +557,11 @@ def check_mu_step(mu_step):
     what = _behaviour(fn, name, *_problem(8, 6, 3, 13))
     if what:  # pragma: no cover - a step equal to the reference behaves like it
         _fail(f"{name}: {what}.")
-    _ok(f"{name} is right: W first, then H with the new W, on three problems (with no NaN where W has a "
+    return _ok(f"{name} is right: W first, then H with the new W, on three problems (with no NaN where W has a "
         "zero column), inputs unchanged, and 30 iterations never increased the loss.")
 
 
-def check_mu_solver(mu_solver):
+def _check_mu_solver(mu_solver):
     """Check a reader's ``mu_solver(X, W0, H0, n_iter) -> (W, H, losses)``.
 
     The solver runs ``n_iter`` MU iterations from (W0, H0), without changing W0
@@ -628,7 +653,7 @@ def check_mu_solver(mu_solver):
                 _fail(f"{name} {case.label}: {mistake}.")
             _fail(f"{name} {case.label}: {_difference(losses, want, 'losses')}: losses[t] should be the "
                   "loss after t iterations.")
-    _ok(f"{name} is right: n_iter iterations from copies of (W0, H0), and n_iter + 1 losses (the start, "
+    return _ok(f"{name} is right: n_iter iterations from copies of (W0, H0), and n_iter + 1 losses (the start, "
         "then one per iteration), on three cases including n_iter = 0.")
 
 
@@ -639,7 +664,7 @@ def _first_increase(losses, rtol=1e-12):
     return None
 
 
-def check_first_increase(first_increase):
+def _check_first_increase(first_increase):
     """Check a reader's ``first_increase(losses, rtol=1e-12)``.
 
     It returns the first iteration ``t ≥ 1`` at which the loss went up by more
@@ -671,9 +696,9 @@ def check_first_increase(first_increase):
         _Case("on losses = [1, 2, 0.5] (the very first iteration increases)", [1.0, 2.0, 0.5]),
         _Case("on losses = [4, 3, 2, 2.2] (the last iteration increases)", [4.0, 3.0, 2.0, 2.2]),
         _Case("on a NumPy array np.array([3, 2, 2.5, 1, 1.5])", np.array([3.0, 2.0, 2.5, 1.0, 1.5])),
-        _Case("on losses = [1, 1.001, 0.5] with rtol=0.01 (a rise of 0.1 % is allowed)", [1.0, 1.001, 0.5],
+        _Case("on losses = [1, 1.001, 0.5] with rtol=0.01 (a rise of 0.1 % is allowed)", [1.0, 1.001, 0.5], flags=[OWN_RTOL],
               rtol=0.01),
-        _Case("on losses = [1, 1.001, 0.5] with rtol=1e-6", [1.0, 1.001, 0.5], rtol=1e-6),
+        _Case("on losses = [1, 1.001, 0.5] with rtol=1e-6", [1.0, 1.001, 0.5], rtol=1e-6, flags=[OWN_RTOL]),
         _Case("on losses = [2] (no iteration yet)", [2.0]),
     ]
 
@@ -723,16 +748,16 @@ def check_first_increase(first_increase):
             _fail(f"{name} {case.label}: returned {out}, expected {expected}: {mistake}.")
         _fail(f"{name} {case.label}: returned {out}, but the first increase is at t = {expected}"
               + (" (none: return None)" if expected is None else "")
-              + (". Use the rtol argument, do not fix the tolerance inside the function" if "rtol=" in case.label
+              + (". Use the rtol argument, do not fix the tolerance inside the function" if OWN_RTOL in case.flags
                  else "") + ".")
-    _ok(f"{name} is right: the first t with losses[t] > losses[t−1] + rtol·|losses[t−1]|, None when there is "
+    return _ok(f"{name} is right: the first t with losses[t] > losses[t−1] + rtol·|losses[t−1]|, None when there is "
         "none, on nine sequences (plateaus, rounding, first and last iteration, rtol).")
 
 
 # ==========================================================================
 # Lab 2: gradients and the derivation
 # ==========================================================================
-def check_gradients(grad_W, grad_H):
+def _check_gradients(grad_W, grad_H):
     """Check a reader's gradients of ``‖X − WH‖²_F``: ``grad_W(X, W, H)`` and ``grad_H(X, W, H)``.
 
     The right answers are ``∇_W = −2XHᵀ + 2W(HHᵀ)`` and ``∇_H = −2WᵀX + 2(WᵀW)H``.
@@ -821,7 +846,7 @@ def check_gradients(grad_W, grad_H):
                 _fail(f"{name} {case.label}: {mistake}.")
             _fail(f"{name} {case.label}: {_difference(got, expected, 'the gradient')}; it should be "
                   f"{terms[0]} + {terms[1]}.")
-    _ok(f"{nW} and {nH} are right: −2XHᵀ + 2W(HHᵀ) and −2WᵀX + 2(WᵀW)H on a square and a rectangular "
+    return _ok(f"{nW} and {nH} are right: −2XHᵀ + 2W(HHᵀ) and −2WᵀX + 2(WᵀW)H on a square and a rectangular "
         "problem.")
 
 
@@ -845,7 +870,7 @@ def _forward(f, A, h):
     return G
 
 
-def check_finite_difference(finite_difference):
+def _check_finite_difference(finite_difference):
     """Check a reader's ``finite_difference(f, A, h=1e-6)``: the central-difference gradient.
 
     Entry ``[i, j]`` of the result is ``(f(A + hE_ij) − f(A − hE_ij)) / (2h)``,
@@ -916,14 +941,14 @@ def check_finite_difference(finite_difference):
         if mistake:
             _fail(f"{name} {case.label}: {mistake}.")
         _fail(f"{name} {case.label}: {_difference(got, expected, 'the result')}.")
-    _ok(f"{name} is right: central differences entry by entry, A's shape, A left unchanged.")
+    return _ok(f"{name} is right: central differences entry by entry, A's shape, A left unchanged.")
 
 
 def _rate_H(W, H):
     return _safe_divide(H, 2.0 * ((W.T @ W) @ H))
 
 
-def check_learning_rate_H(learning_rate_H):
+def _check_learning_rate_H(learning_rate_H):
     """Check a reader's ``learning_rate_H(W, H)``: the data-driven rate ``H ⊘ (2WᵀWH)``.
 
     With it, a gradient step on the book's loss ``‖X − WH‖²_F``,
@@ -954,14 +979,14 @@ def check_learning_rate_H(learning_rate_H):
     cases = [
         _Case(_SQUARE, *_problem(3, 3, 3, 51)[1:]),
         _Case("on W of shape (6, 3) and H (3, 5)", *_problem(6, 5, 3, 53)[1:]),
-        _Case("on a W whose column 1 is all zero (so (WᵀW)H has a row of zeros)", W0, H0),
+        _Case("on a W whose column 1 is all zero (so (WᵀW)H has a row of zeros)", W0, H0, flags=[ZERO]),
     ]
     for case in cases:
         W, H = case.args
         out = _call(fn, name, case, ("W", "H"))
         if isinstance(out, _Raised):
             _raised(name, out, case)
-        hint = _GUARD if "zero" in case.label else ""
+        hint = _GUARD if ZERO in case.flags else ""
         try:
             got = _array(out, "The rate", name, hint=hint)
         except AssertionError as err:
@@ -972,7 +997,7 @@ def check_learning_rate_H(learning_rate_H):
         expected = _rate_H(W, H)
         if _close(got, expected):
             continue
-        if "zero" in case.label and _free_rows_agree(got, expected, W):
+        if ZERO in case.flags and _free_rows_agree(got, expected, W):
             continue  # where the denominator is 0 the gradient is 0 too: any finite rate will do
         D = (W.T @ W) @ H
         variants = [
@@ -992,7 +1017,7 @@ def check_learning_rate_H(learning_rate_H):
         if mistake:
             _fail(f"{name} {case.label}: {mistake}.")
         _fail(f"{name} {case.label}: {_difference(got, expected, 'the rate')}; it should be H ⊘ (2(WᵀW)H).")
-    _ok(f"{name} is right: H ⊘ (2WᵀWH), finite where the denominator is 0, on three problems.")
+    return _ok(f"{name} is right: H ⊘ (2WᵀWH), finite where the denominator is 0, on three problems.")
 
 
 def _mu_update_H_variants(X, W, H):
@@ -1013,7 +1038,7 @@ def _mu_update_H_variants(X, W, H):
     ]
 
 
-def check_mu_update_H(mu_update_H):
+def _check_mu_update_H(mu_update_H):
     """Check a reader's ``mu_update_H(X, W, H)``: the multiplicative update of H.
 
     The answer is the gradient step with the data-driven rate,
@@ -1042,7 +1067,7 @@ def check_mu_update_H(mu_update_H):
     cases = [
         _Case(_SQUARE, *_problem(3, 3, 3, 61)),
         _Case("on X of shape (6, 5), W (6, 3), H (3, 5)", *_problem(6, 5, 3, 62)),
-        _Case("on a W whose column 1 is all zero (so (WᵀW)H has a row of zeros)", *_zero_column(63)),
+        _Case("on a W whose column 1 is all zero (so (WᵀW)H has a row of zeros)", *_zero_column(63), flags=[ZERO]),
     ]
     for case in cases:
         X, W, H = case.args
@@ -1050,7 +1075,7 @@ def check_mu_update_H(mu_update_H):
         if isinstance(out, _Raised):
             _raised(name, out, case)
         try:
-            got = _array(out, "H_new", name, hint=_GUARD if "zero" in case.label else "")
+            got = _array(out, "H_new", name, hint=_GUARD if ZERO in case.flags else "")
         except AssertionError as err:
             _fail(f"{name} {case.label}: {err}")
         if got.shape != H.shape:
@@ -1058,7 +1083,7 @@ def check_mu_update_H(mu_update_H):
         expected = _mu_H(X, W, H)
         if _close(got, expected):
             continue
-        if "zero" in case.label and _free_rows_agree(got, expected, W):
+        if ZERO in case.flags and _free_rows_agree(got, expected, W):
             continue  # the gradient-step form leaves the free row as it is: also right
         mistake = _known_mistake(got, expected, _mu_update_H_variants(X, W, H))
         if mistake:
@@ -1067,7 +1092,7 @@ def check_mu_update_H(mu_update_H):
             _fail(f"{name} {case.label}: H_new has negative entries; the update H ∘ (WᵀX) ⊘ (WᵀWH) of a "
                   "non-negative H never has.")
         _fail(f"{name} {case.label}: {_difference(got, expected, 'H_new')}; it should be H ∘ (WᵀX) ⊘ ((WᵀW)H).")
-    _ok(f"{name} is right: H ∘ (WᵀX) ⊘ ((WᵀW)H) on three problems, with no NaN where W has a zero column.")
+    return _ok(f"{name} is right: H ∘ (WᵀX) ⊘ ((WᵀW)H) on three problems, with no NaN where W has a zero column.")
 
 
 # ==========================================================================
@@ -1086,7 +1111,7 @@ def _objective(X, W, H, aW, aH, rho, *, scaled=True, swap=False, half_data=True,
             + c * aW * (1 - rho) * sW * l2(W) + c * aH * (1 - rho) * sH * l2(H))
 
 
-def check_regularized_objective(objective):
+def _check_regularized_objective(objective):
     """Check a reader's ``objective(X, W, H, alpha_W, alpha_H, l1_ratio)``: scikit-learn's objective.
 
     ``½‖X − WH‖²_F + α_W ρ n ‖W‖₁ + α_H ρ m ‖H‖₁ + ½ α_W (1 − ρ) n ‖W‖²_F
@@ -1151,11 +1176,49 @@ def check_regularized_objective(objective):
         if mistake:
             _fail(f"{name} {case.label}: {mistake}.")
         _fail(f"{name} {case.label}: {_difference(got, expected, 'the objective')}.")
-    _ok(f"{name} is right: it agrees with scikit-learn's documented objective on a square and a "
+    return _ok(f"{name} is right: it agrees with scikit-learn's documented objective on a square and a "
         "rectangular problem.")
 
 
-def check_fit(fit):
+def _fit_verdict(name, case, X, W, H, alpha):
+    """Refuse a fit that is not a converged solution of the problem with penalty ``alpha`` on both factors."""
+    res = kkt_residual(X, W, H, alpha_W=alpha, l1_ratio=0.0, relative=True)
+    if res <= 1e-6:
+        return
+    def kkt(**kw):
+        try:
+            return kkt_residual(X, W, H, l1_ratio=0.0, relative=True, **kw)
+        except ValueError:  # a penalty on one factor only has no KKT point with a nonzero component
+            return math.inf
+
+    if alpha:
+        m, n = X.shape
+        wn, hn = n * np.sum(W**2, axis=0), m * np.sum(H**2, axis=1)
+        used = (wn > 0) & (hn > 0)
+        ratio = wn[used] / hn[used]  # 1 for every component at a solution with the penalty on both factors
+        if used.any() and np.all(ratio < 0.5):
+            _fail(f"{name} {case.label}: the components of W are much smaller than those of H (n·‖w_r‖² / "
+                  f"m·‖h_r‖² is at most {ratio.max():.2g}, and 1 when both factors carry the penalty): the "
+                  "penalty is on W only (alpha_H=0). Then shrinking W and growing H lowers the penalty for "
+                  "ever, so the problem has no solution and the solver stops wherever it is. Leave alpha_H "
+                  "at its default 'same'.")
+        if used.any() and np.all(ratio > 2):
+            _fail(f"{name} {case.label}: the components of H are much smaller than those of W: the penalty "
+                  "is on H only (alpha_W=0). Pass alpha_W=alpha.")
+    if alpha and kkt(alpha_W=0.0) < 1e-6:
+        _fail(f"{name} {case.label}: the answer solves the problem without penalty: alpha is "
+              "ignored. Pass alpha_W=alpha (alpha_H defaults to 'same') and l1_ratio=0.0.")
+    if not alpha and kkt(alpha_W=0.01) < 1e-6:
+        _fail(f"{name} {case.label}: the answer carries a penalty although alpha = 0.")
+    _fail(f"{name} {case.label}: not converged: the KKT residual of the answer is {res:.1e}, and a converged "
+          "answer has less than 1e-6. scikit-learn stops when an iteration improves the objective by less than "
+          "tol (default 1e-4) or after max_iter iterations (default 200): with the defaults it stops early, so "
+          "pass a small tol (1e-10) and a large max_iter (5000). If you did, look for what else differs from "
+          "the task: solver='mu' converges far more slowly than the default 'cd', and a ConvergenceWarning "
+          "says that max_iter was reached.")
+
+
+def _check_fit(fit):
     """Check a reader's ``fit(X, k, seed, alpha=0.0) -> (W, H)``: scikit-learn's NMF, tightly converged.
 
     It must start from a random start drawn with ``seed`` (so the same seed gives
@@ -1206,24 +1269,15 @@ def check_fit(fit):
                       "seeded. Pass random_state=seed to NMF.")
             continue
         results[seed, alpha] = (W, H)
-        res = kkt_residual(X, W, H, alpha_W=alpha, l1_ratio=0.0, relative=True)
-        if res > 1e-6:
-            other = kkt_residual(X, W, H, alpha_W=0.0 if alpha else 0.01, l1_ratio=0.0, relative=True)
-            if alpha and other < 1e-6:
-                _fail(f"{name} {case.label}: the answer solves the problem without penalty: alpha is "
-                      "ignored. Pass alpha_W=alpha (alpha_H defaults to 'same') and l1_ratio=0.0.")
-            if not alpha and other < 1e-6:
-                _fail(f"{name} {case.label}: the answer carries a penalty although alpha = 0.")
-            _fail(f"{name} {case.label}: not converged (KKT residual {res:.1e}, it should be below 1e-6). "
-                  "scikit-learn's default tol=1e-4 stops early: pass tol=1e-10 and max_iter=5000.")
+        _fit_verdict(name, case, X, W, H, alpha)
     if np.allclose(results[0, 0.0][0], results[1, 0.0][0]) and np.allclose(results[0, 0.0][1], results[1, 0.0][1]):
         _fail(f"{name} gave the same factors for seed 0 and seed 1: the seed is not used. Pass "
               "random_state=seed and init='random' (the init 'nndsvda', the default here, draws no random numbers).")
-    _ok(f"{name} is right: seeded (same seed, same factors; another seed, another start), converged "
+    return _ok(f"{name} is right: seeded (same seed, same factors; another seed, another start), converged "
         "(KKT residual below 1e-6), with and without the penalty alpha.")
 
 
-def check_rescale(rescale):
+def _check_rescale(rescale):
     """Check a reader's ``rescale(W, H) -> (W_s, H_s)``: each component's largest entry becomes 1.
 
     Row r of H is divided by its largest entry d_r and column r of W multiplied by
@@ -1256,7 +1310,7 @@ def check_rescale(rescale):
     cases = [
         _Case("on a square H (3 × 3)", W2, H2),
         _Case("on W of shape (5, 3) and H (3, 4)", W1, H1),
-        _Case("on an H whose row 1 is all zero (an unused component)", W3, H3),
+        _Case("on an H whose row 1 is all zero (an unused component)", W3, H3, flags=[ZERO]),
     ]
     for case in cases:
         W, H = case.args
@@ -1264,7 +1318,7 @@ def check_rescale(rescale):
         if isinstance(out, _Raised):
             _raised(name, out, case)
         hint = ("Row 1 of H is all zero: its largest entry is 0, and dividing by it gives NaN. Leave such a "
-                "component as it is (divide by 1 where the maximum is 0).") if "zero" in case.label else ""
+                "component as it is (divide by 1 where the maximum is 0).") if ZERO in case.flags else ""
         try:
             got = _pair(out, name, (W.shape, H.shape), ("W_s", "H_s"))
         except AssertionError as err:
@@ -1300,7 +1354,7 @@ def check_rescale(rescale):
             _fail(f"{name} {case.label}: W_s @ H_s differs from W @ H; rescaling must keep the product.")
         part, idx = ("W_s", 0) if not _close(got[0], expected[0]) else ("H_s", 1)
         _fail(f"{name} {case.label}: {_difference(got[idx], expected[idx], part)}.")
-    _ok(f"{name} is right: every component's largest entry is 1, the product WH is unchanged, and an "
+    return _ok(f"{name} is right: every component's largest entry is 1, the product WH is unchanged, and an "
         "all-zero component stays as it is.")
 
 
@@ -1316,7 +1370,7 @@ def _match(H_ref, H):
     return perm, cost
 
 
-def check_match(match):
+def _check_match(match):
     """Check a reader's ``match(H_ref, H) -> perm``: the order of H's components matching H_ref.
 
     ``H[perm]`` lines up with ``H_ref``: the pairing with the smallest total
@@ -1427,11 +1481,11 @@ def check_match(match):
             _fail(f"{name} {case.label}: perm = {perm.tolist()} but should be {expected.tolist()}: {mistake}.")
         _fail(f"{name} {case.label}: perm = {perm.tolist()} but should be {expected.tolist()} (H[perm] should "
               "line up with H_ref).")
-    _ok(f"{name} is right: H[perm] lines up with H_ref, whatever the sizes of the components, with the best "
+    return _ok(f"{name} is right: H[perm] lines up with H_ref, whatever the sizes of the components, with the best "
         "pairing overall.")
 
 
-def check_count_distinct(count_distinct):
+def _check_count_distinct(count_distinct):
     """Check a reader's ``count_distinct(solutions, tol=1e-3) -> int``.
 
     Two runs ``(W, H)`` are the same solution when, after rescaling (largest
@@ -1533,14 +1587,14 @@ def check_count_distinct(count_distinct):
         if mistake:
             _fail(f"{name} {case.label}: returned {int(out)}, expected {expected}: {mistake}.")
         _fail(f"{name} {case.label}: returned {int(out)}, expected {expected}.")
-    _ok(f"{name} is right: runs that differ only by order and scale count once, different solutions count "
+    return _ok(f"{name} is right: runs that differ only by order and scale count once, different solutions count "
         "separately, and tol is respected.")
 
 
 # ==========================================================================
 # Lab 4: recommendation with missing entries
 # ==========================================================================
-def check_hide_entries(hide_entries):
+def _check_hide_entries(hide_entries):
     """Check a reader's ``hide_entries(X, fraction, seed) -> M``: a seeded random mask.
 
     ``M`` is a boolean array of X's shape, **True where the entry stays observed**,
@@ -1599,7 +1653,7 @@ def check_hide_entries(hide_entries):
     if np.array_equal(masks[0, 0.25], masks[1, 0.25]):
         _fail(f"{name} gave the same mask for seed = 0 and seed = 1: the seed argument is not used "
               "(np.random.default_rng(seed)).")
-    _ok(f"{name} is right: a boolean mask, True where observed, exactly round(fraction × X.size) entries "
+    return _ok(f"{name} is right: a boolean mask, True where observed, exactly round(fraction × X.size) entries "
         "hidden, the same for the same seed and different for another.")
 
 
@@ -1616,7 +1670,7 @@ def _masked_problem(m, n, k, seed, *, nan=False, empty_column=False):
     return X, W, H, M
 
 
-def check_masked_loss(masked_loss):
+def _check_masked_loss(masked_loss):
     """Check a reader's ``masked_loss(X, W, H, M)``: ``‖M ∘ (X − WH)‖²_F``, observed entries only.
 
     Entries of X where M is False may hold NaN; they must be ignored.
@@ -1640,7 +1694,8 @@ def check_masked_loss(masked_loss):
     fn, name = _function(masked_loss, "masked_loss")
     cases = [
         _Case("on X of shape (6, 5) with k = 2 and about 30 % of the entries hidden", *_masked_problem(6, 5, 2, 101)),
-        _Case("on an X that holds NaN where it is unobserved (M False)", *_masked_problem(6, 5, 2, 102, nan=True)),
+        _Case("on an X that holds NaN where it is unobserved (M False)", *_masked_problem(6, 5, 2, 102, nan=True),
+              flags=[NAN]),
     ]
     for case in cases:
         X, W, H, M = case.args
@@ -1650,7 +1705,7 @@ def check_masked_loss(masked_loss):
         nan_hint = ("X holds NaN where it is hidden, and 0 × NaN is NaN, so M * (X - W @ H) keeps the NaN. "
                     "Select the observed entries instead: np.where(M, X - W @ H, 0), or (X - W @ H)[M]")
         try:
-            got = _scalar(out, f"The value of {name}", name, hint=nan_hint if "NaN" in case.label else "")
+            got = _scalar(out, f"The value of {name}", name, hint=nan_hint if NAN in case.flags else "")
         except AssertionError as err:
             _fail(f"{name} {case.label}: {err}")
         R = np.where(M, X - W @ H, 0.0)
@@ -1672,7 +1727,7 @@ def check_masked_loss(masked_loss):
         if mistake:
             _fail(f"{name} {case.label}: {mistake}.")
         _fail(f"{name} {case.label}: {_difference(got, expected, 'the masked loss')}.")
-    _ok(f"{name} is right: the sum of squared errors over the observed entries, NaN in hidden entries ignored.")
+    return _ok(f"{name} is right: the sum of squared errors over the observed entries, NaN in hidden entries ignored.")
 
 
 def _ref_masked_step(X, W, H, M):
@@ -1681,7 +1736,7 @@ def _ref_masked_step(X, W, H, M):
     return W1, _masked_mu_H(Y, M, W1, H.copy())
 
 
-def check_masked_mu_step(masked_mu_step):
+def _check_masked_mu_step(masked_mu_step):
     """Check a reader's ``masked_mu_step(X, W, H, M) -> (W_new, H_new)``.
 
     With ``Y = M ∘ X`` (0 where hidden) and ``P = M ∘ (WH)``: W first,
@@ -1709,19 +1764,19 @@ def check_masked_mu_step(masked_mu_step):
     cases = [
         _Case(_SQUARE + " with some entries hidden", *_masked_problem(3, 3, 3, 111)),
         _Case("on X of shape (7, 5) with k = 2 and about 30 % hidden", *_masked_problem(7, 5, 2, 112)),
-        _Case("on an X that holds NaN where it is unobserved", *_masked_problem(7, 5, 2, 113, nan=True)),
+        _Case("on an X that holds NaN where it is unobserved", *_masked_problem(7, 5, 2, 113, nan=True), flags=[NAN]),
         _Case("on a mask whose column 1 is all False (an item nobody rated)",
-              *_masked_problem(7, 5, 2, 114, nan=True, empty_column=True)),
+              *_masked_problem(7, 5, 2, 114, nan=True, empty_column=True), flags=[EMPTY]),
     ]
     for case in cases:
         X, W, H, M = case.args
         out = _call(fn, name, case, ("X", "W", "H", "M"))
         if isinstance(out, _Raised):
             _raised(name, out, case)
-        if "NaN" in case.label:
+        if NAN in case.flags:
             hint = ("X holds NaN where it is hidden, and 0 × NaN is NaN: use Y = np.where(M, X, 0) rather "
                     "than M * X.")
-        elif "all False" in case.label:
+        elif EMPTY in case.flags:
             hint = ("Column 1 has no observed entry (rows may have none either), so both sides of a ratio "
                     "are 0. " + _GUARD)
         else:
@@ -1733,7 +1788,7 @@ def check_masked_mu_step(masked_mu_step):
         expected = _ref_masked_step(X, W, H, M)
         if _close(got, expected):
             continue
-        if "all False" in case.label and _close(got[0], expected[0]):
+        if EMPTY in case.flags and _close(got[0], expected[0]):
             seen = M.any(axis=0)  # a column nobody rated is free: left as it is or set to 0, both fine
             if _close(got[1][:, seen], expected[1][:, seen]) and np.all(got[1] >= 0):
                 continue
@@ -1767,11 +1822,11 @@ def check_masked_mu_step(masked_mu_step):
             _fail(f"{name} {case.label}: {mistake}.")
         part, idx = ("W_new", 0) if not _close(got[0], expected[0]) else ("H_new", 1)
         _fail(f"{name} {case.label}: {_difference(got[idx], expected[idx], part)}.")
-    _ok(f"{name} is right: masked products in numerator and denominator, W first, and no NaN from hidden "
+    return _ok(f"{name} is right: masked products in numerator and denominator, W first, and no NaN from hidden "
         "NaN entries or from an item nobody rated.")
 
 
-def check_rmse_hidden(rmse_hidden):
+def _check_rmse_hidden(rmse_hidden):
     """Check a reader's ``rmse_hidden(X, W, H, M)``: the root-mean-square error on the hidden entries.
 
     ``sqrt(mean of (X − WH)² over the entries where M is False)``, with X the
@@ -1824,10 +1879,10 @@ def check_rmse_hidden(rmse_hidden):
         if mistake:
             _fail(f"{name} {case.label}: {mistake}.")
         _fail(f"{name} {case.label}: {_difference(got, expected, 'the RMSE')}.")
-    _ok(f"{name} is right: the root-mean-square error over the hidden entries only.")
+    return _ok(f"{name} is right: the root-mean-square error over the hidden entries only.")
 
 
-def check_recommend(recommend):
+def _check_recommend(recommend):
     """Check a reader's ``recommend(W, H, M, user, n=3) -> items``.
 
     The ``n`` items the user has not rated (M False in the user's row) with the
@@ -1876,14 +1931,10 @@ def check_recommend(recommend):
             _raised(name, out, case)
         if out is None:
             _fail(f"{name} returned None: does it end with `return items`?")
-        items = np.asarray(out).ravel()
         s = (W_ @ H_)[user]
         cand = np.flatnonzero(~M_[user])
         expected = cand[np.argsort(-s[cand], kind="stable")][:n]
-        if items.dtype.kind == "f" and not np.all(items == np.round(items)):
-            _fail(f"{name} {case.label}: you returned scores {np.round(items, 3).tolist()}; return item numbers "
-                  "(column indices), e.g. np.argsort(-scores).")
-        items = items.astype(int)
+        items = _items(out, name, case)
         if np.array_equal(items, expected):
             continue
         order = np.argsort(-s[cand], kind="stable")
@@ -1904,4 +1955,632 @@ def check_recommend(recommend):
                   f"({expected.tolist()}): at most n items, and no more than the user has not rated.")
         _fail(f"{name} {case.label}: returned {items.tolist()}, expected {expected.tolist()} (the unrated items "
               "with the highest scores, best first).")
-    _ok(f"{name} is right: the best-scored items the user has not rated, best first, as item numbers.")
+    return _ok(f"{name} is right: the best-scored items the user has not rated, best first, as item numbers.")
+
+
+# ==========================================================================
+# The harness: one table of tasks, one way to run a check and report it
+# ==========================================================================
+@dataclasses.dataclass(frozen=True)
+class CheckResult:
+    """What a check found, for a script (a grader) to read.
+
+    Attributes
+    ----------
+    check : str
+        The check's name, e.g. ``"check_loss"``.
+    passed : bool
+        Whether every case agreed with the reference.
+    points : float
+        The points earned: ``max_points`` if passed, else 0.
+    max_points : float
+        The points of this check (the public check's, or the hidden tests' with ``hidden=True``).
+    message : str
+        The message a student sees: the ✓ line, or what is wrong and on which case.
+    """
+
+    check: str
+    passed: bool
+    points: float
+    max_points: float
+    message: str
+
+    def __bool__(self):
+        return self.passed
+
+    def _ipython_display_(self):
+        """Nothing: the check already printed (or raised) its message."""
+
+
+@dataclasses.dataclass(frozen=True)
+class _Task:
+    """One row of :data:`TASKS`: a lab task, its points and how it is graded."""
+
+    lab: int
+    number: int
+    body: object                       # the public cases: returns the ✓ message or raises AssertionError
+    hidden: object                     # the cases only the grader runs (same contract)
+    uses: tuple = ()                   # names of earlier tasks' functions the student's code may call
+    points: float = 2.0                # the public check cell
+    hidden_points: float = 1.0         # the hidden-tests cell
+
+
+def _ref_rescale(W, H):
+    d = H.max(axis=1)
+    d = np.where(d > 0, d, 1.0)
+    return W * d, H / d[:, None]
+
+
+#: The reference implementation of every task function a later task may call. During a check the
+#: student's own version is replaced by the reference, so a mistake in task 2 costs only task 2.
+REFERENCES = {
+    "loss": lambda X, W, H: _loss(X, W, H),
+    "mu_step": lambda X, W, H: _ref_step(X, W, H),
+    "grad_W": lambda X, W, H: _gradient_W(X, W, H),
+    "grad_H": lambda X, W, H: _gradient_H(X, W, H),
+    "learning_rate_H": lambda W, H: _rate_H(W, H),
+    "rescale": _ref_rescale,
+    "match": lambda H_ref, H: _match(H_ref, H)[0],
+}
+
+
+@contextlib.contextmanager
+def _references(fns, names):
+    """Swap the earlier tasks' functions in the students' namespace for the references, then restore."""
+    saved = []
+    for fn in fns:
+        space = getattr(fn, "__globals__", None)
+        if space is None:
+            continue
+        for name in names:
+            if name in space and not any(s is space and n == name for s, n, _ in saved):
+                saved.append((space, name, space[name]))
+                space[name] = REFERENCES[name]
+    try:
+        yield
+    finally:
+        for space, name, value in reversed(saved):
+            space[name] = value
+
+
+def _run(key, fns, hidden):
+    """Run the check ``key`` on the student's functions: a :class:`CheckResult` and the exception type."""
+    task = TASKS[key]
+    max_points = task.hidden_points if hidden else task.points
+    kind = None
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"), _references(fns, task.uses):
+            warnings.simplefilter("ignore")  # a warning goes to stderr, which nbgrader counts as an error
+            message = task.body(*fns)
+            if hidden:
+                extra = task.hidden(*fns)
+                message = f"{message}\n{extra}"
+        passed = True
+    except AssertionError as err:
+        message, passed, kind = str(err), False, AssertionError
+    except NotImplementedError as err:
+        message, passed, kind = str(err), False, NotImplementedError
+    return CheckResult(key, passed, max_points if passed else 0.0, max_points, message), kind
+
+
+def _public(key):
+    """The public ``check_<task>`` function of the task ``key``."""
+    task = TASKS[key]
+
+    def check(*functions, hidden=False, strict=True):
+        if len(functions) != task.body.__code__.co_argcount:
+            raise TypeError(f"{key} takes {task.body.__code__.co_argcount} function(s), got {len(functions)}.")
+        result, kind = _run(key, functions, hidden)
+        if result.passed or not strict:
+            print(result.message if result.passed else f"✗ {result.message}")
+            return result
+        raise kind(result.message) from None
+
+    check.__name__ = check.__qualname__ = key
+    check.__doc__ = (task.body.__doc__ or "") + f"""
+    Grading
+    -------
+    Lab {task.lab}, task {task.number}: {task.points:g} points for the public check,
+    {task.hidden_points:g} for the hidden tests (``hidden=True``: the public cases and more).
+    The student's versions of {', '.join(task.uses) or 'no earlier task'} are replaced by the
+    reference while the check runs, so a mistake in an earlier task is not counted again.
+
+    Returns
+    -------
+    CheckResult
+        ``passed``, ``points``, ``max_points`` and ``message``. The message is printed.
+        With ``strict=True`` (the default) a failure raises AssertionError (NotImplementedError
+        for the student stub) with that message instead; ``strict=False`` returns the failed result.
+    """
+    return check
+
+
+def grade(check, *functions):
+    """The points of a hidden-tests cell: run ``check`` with ``hidden=True``, print its message.
+
+    Returns a float, which nbgrader reads as the partial credit of the cell (0 or its points).
+    """
+    result = check(*functions, hidden=True, strict=False)
+    return float(result.points)
+
+
+# ==========================================================================
+# The hidden tests: cases the grader runs after the public ones
+# ==========================================================================
+@dataclasses.dataclass(frozen=True)
+class _Mistake:
+    """A known wrong answer: its name (for tests and reports), the words a student reads, how to compute it."""
+
+    name: str
+    message: str
+    make: object   # make(*case.args, **case.kwargs) -> the wrong answer on that case
+
+
+def _run_cases(fn, name, arg_names, cases, reference, mistakes=(), *, convert=None, same=_close, what="the result"):
+    """The table-driven loop: call ``fn`` on each case, compare with ``reference``, name a known mistake.
+
+    Returns the names of the cases tried. Raises AssertionError with the message of the first
+    failure: the matching mistake's words, or where the result differs.
+    """
+    for case in cases:
+        out = _call(fn, name, case, arg_names)
+        if isinstance(out, _Raised):
+            _raised(name, out, case)
+        got = convert(out, case) if convert else out
+        expected = reference(*case.args, **case.kwargs)
+        if same(got, expected):
+            continue
+        variants = [(m.message, lambda m=m: m.make(*case.args, **case.kwargs)) for m in mistakes]
+        mistake = _known_mistake(got, expected, variants, same=same)
+        if mistake:
+            _fail(f"{name} {case.label}: {mistake}.")
+        if isinstance(expected, tuple) and isinstance(got, tuple) and len(got) == len(expected):
+            i = next(i for i, (a, b) in enumerate(zip(got, expected)) if not _close(a, b))
+            where = _difference(got[i], expected[i], f"returned value {i + 1}")
+        else:
+            where = _difference(got, expected, what)
+        _fail(f"{name} {case.label}: {where}.")
+    return [c.label for c in cases]
+
+
+def _f32(*arrays):
+    return [np.asarray(a, dtype=np.float32) for a in arrays]
+
+
+_FLOAT32 = ("you computed in float32 (single precision, about 7 digits); this task asks for float64, NumPy's "
+            "default: do not convert the arrays with .astype(np.float32) or np.float32(...)")
+
+
+def _scaled_problem(m, n, k, seed, scale):
+    """A problem whose entries are of size ``scale``: X = scale·X₀, W = √scale·W₀, H = √scale·H₀."""
+    X, W, H = _problem(m, n, k, seed)
+    return X * scale, W * math.sqrt(scale), H * math.sqrt(scale)
+
+
+def _near_fit(m, n, k, seed, size=1e4, noise=1e-3):
+    """Large entries that W @ H fits almost exactly: the residual is a small difference of big numbers."""
+    _, W, H = _problem(m, n, k, seed)
+    W, H = W * math.sqrt(size), H * math.sqrt(size)
+    rng = np.random.default_rng(seed + 7)
+    return W @ H + noise * rng.uniform(0.0, 1.0, (m, n)), W, H
+
+
+def _hidden_loss(loss):
+    fn, name = _function(loss, "loss")
+    cases = [
+        _Case("on X of shape (6, 5) with entries near 10⁴ that W @ H fits to 10⁻³ (a small difference of big "
+              "numbers)", *_near_fit(6, 5, 2, 201)),
+        _Case("on entries of size 10⁻²⁵ (their squares are 10⁻⁵⁰)", *_scaled_problem(5, 4, 2, 202, 1e-25)),
+        _Case("on entries of size 10²⁰ (their squares are 10⁴⁰)", *_scaled_problem(4, 6, 3, 203, 1e20)),
+    ]
+    mistakes = [_Mistake("float32", _FLOAT32, lambda X, W, H: float(np.sum(
+        (lambda X, W, H: (X - W @ H) ** 2)(*_f32(X, W, H)), dtype=np.float32)))]
+    n = _run_cases(fn, name, ("X", "W", "H"), cases, _loss, mistakes,
+                   convert=lambda out, case: _scalar(out, f"The value of {name}", name), what="the loss")
+    return f"✓ hidden tests: {len(n)} more cases (float64 precision, tiny and huge entries)."
+
+
+def _pair_of(name, names=("W_new", "H_new")):
+    def convert(out, case):
+        W, H = case.args[1], case.args[2]
+        return _pair(out, name, (W.shape, H.shape), names)
+    return convert
+
+
+def _hidden_mu_step(mu_step):
+    fn, name = _function(mu_step, "mu_step")
+    cases = [
+        _Case("on entries of size 10⁻²⁵", *_scaled_problem(6, 5, 3, 211, 1e-25)),
+        _Case("on entries of size 10²⁵", *_scaled_problem(5, 7, 2, 212, 1e25)),
+        _Case("on X of shape (9, 4) with k = 4", *_problem(9, 4, 4, 213)),
+    ]
+
+    def step32(X, W, H):
+        X, W, H = _f32(X, W, H)
+        return _mu_W(X, W, H), _mu_H(X, _mu_W(X, W, H), H)
+
+    mistakes = [_Mistake("float32", _FLOAT32, step32)]
+    n = _run_cases(fn, name, ("X", "W", "H"), cases, _ref_step, mistakes, convert=_pair_of(name), what="the result")
+    return f"✓ hidden tests: {len(n)} more cases (tiny and huge entries, k = 4)."
+
+
+def _ref_solver(X, W0, H0, n_iter):
+    W, H, losses = W0, H0, [_loss(X, W0, H0)]
+    for _ in range(n_iter):
+        W, H = _ref_step(X, W, H)
+        losses.append(_loss(X, W, H))
+    return W, H, np.array(losses)
+
+
+def _hidden_mu_solver(mu_solver):
+    fn, name = _function(mu_solver, "mu_solver")
+    # an exact low-rank X from a start near the answer: the loss improves very little after a few iterations
+    rng = np.random.default_rng(221)
+    W_true, H_true = _positive(rng, 8, 2), _positive(rng, 2, 6)
+    cases = [
+        _Case("on an exactly low-rank X from a start close to the answer, n_iter = 40 (the improvements "
+              "become tiny)", W_true @ H_true, W_true * 1.01, H_true * 0.99, 40),
+        _Case("on X of shape (6, 5), k = 3, n_iter = 25", *_problem(6, 5, 3, 222), 25),
+        _Case("on entries of size 10⁻²⁵, n_iter = 4", *_scaled_problem(5, 4, 2, 223, 1e-25), 4),
+    ]
+
+    def convert(out, case):
+        if not isinstance(out, (tuple, list)) or len(out) != 3:
+            _fail(f"{name} should return three things, `return W, H, losses` {case.label}.")
+        losses = np.ravel(_array(out[2], "losses", name))
+        n_iter = case.args[3]
+        if losses.size != n_iter + 1:
+            _fail(f"{name} {case.label}: losses has {losses.size} entries, but n_iter + 1 = {n_iter + 1} were "
+                  "asked: run exactly n_iter iterations, even when the loss hardly changes any more (stopping "
+                  "early on a small improvement is a different solver, with a tolerance the caller did not "
+                  "ask for).")
+        W, H = _pair(out[:2], name, (case.args[1].shape, case.args[2].shape), ("W", "H"))
+        return W, H, losses
+
+    def solver32(X, W0, H0, n_iter):
+        X, W, H = _f32(X, W0, H0)
+        losses = [float(np.sum((X - W @ H) ** 2))]
+        for _ in range(n_iter):
+            W = _mu_W(X, W, H)
+            H = _mu_H(X, W, H)
+            losses.append(float(np.sum((X - W @ H) ** 2)))
+        return W, H, np.array(losses)
+
+    mistakes = [_Mistake("float32", _FLOAT32, solver32)]
+    n = _run_cases(fn, name, ("X", "W0", "H0", "n_iter"), cases, _ref_solver, mistakes, convert=convert,
+                   same=lambda a, b: _close(tuple(a), tuple(b)), what="the result")
+    return f"✓ hidden tests: {len(n)} more cases (exactly n_iter iterations when the loss barely moves, tiny entries)."
+
+
+def _hidden_first_increase(first_increase):
+    fn, name = _function(first_increase, "first_increase")
+    big, tiny = 1e6, 1e-15
+    cases = [
+        _Case("on losses near 10⁶ that rise by 10⁻⁷ (a relative rise of 10⁻¹³: rounding)",
+              [2 * big, big, big + 1e-7, 0.5 * big]),
+        _Case("on losses near 10⁶ that rise by 1 (a relative rise of 10⁻⁶: an increase)", [2 * big, big, big + 1.0]),
+        _Case("on losses near 10⁻¹⁵ that double (an increase, although the difference is only 10⁻¹⁵)",
+              [3 * tiny, tiny, 2 * tiny]),
+        _Case("on losses near 10⁻¹⁵ with rtol=0.5 (a rise of 20 % is allowed)", [tiny, 1.2 * tiny, 2 * tiny],
+              rtol=0.5),
+    ]
+    mistakes = [
+        _Mistake("absolute tolerance", "you used an absolute tolerance, losses[t] > losses[t-1] + rtol; the task "
+                 "asks for a relative one, losses[t] > losses[t-1] + rtol * abs(losses[t-1]), so that the test "
+                 "means the same for losses of size 10⁻¹⁵ and 10⁶",
+                 lambda losses, rtol=1e-12: next((t for t in range(1, len(losses))
+                                                  if losses[t] > losses[t - 1] + rtol), None)),
+        _Mistake("no tolerance", "a rise of the order of rounding is not an increase: allow rtol × the previous loss",
+                 lambda losses, rtol=1e-12: next((t for t in range(1, len(losses)) if losses[t] > losses[t - 1]),
+                                                 None)),
+    ]
+
+    def convert(out, case):
+        if out is not None and (isinstance(out, (bool, np.bool_)) or not isinstance(out, (numbers.Integral,
+                                                                                         np.integer))):
+            _fail(f"{name} returned {out!r} {case.label}: return an int (the iteration t) or None.")
+        return out
+
+    same = lambda a, b: a == b and (a is None) == (b is None)  # noqa: E731
+    n = _run_cases(fn, name, ("losses",), cases, _first_increase, mistakes, convert=convert, same=same,
+                   what="the first increase")
+    return f"✓ hidden tests: {len(n)} more sequences (losses of size 10⁶ and 10⁻¹⁵: a relative tolerance)."
+
+
+def _hidden_gradients(grad_W, grad_H):
+    fW, nW = _function(grad_W, "grad_W")
+    fH, nH = _function(grad_H, "grad_H")
+    cases = [
+        _Case("near a fit (entries near 10⁴, residual 10⁻³: the two terms nearly cancel)", *_near_fit(6, 5, 2, 231)),
+        _Case("on entries of size 10⁻²⁵", *_scaled_problem(5, 4, 3, 232, 1e-25)),
+    ]
+    for fn, name, ref in ((fW, nW, _gradient_W), (fH, nH, _gradient_H)):
+        mistakes = [_Mistake("float32", _FLOAT32, lambda X, W, H, ref=ref: ref(*_f32(X, W, H)))]
+        _run_cases(fn, name, ("X", "W", "H"), cases, ref, mistakes,
+                   convert=lambda out, case, name=name: _array(out, f"The gradient returned by {name}", name),
+                   what="the gradient")
+    return "✓ hidden tests: 2 more cases for each gradient (cancellation near a fit, tiny entries)."
+
+
+def _hidden_finite_difference(finite_difference):
+    fn, name = _function(finite_difference, "finite_difference")
+    rng = np.random.default_rng(241)
+    A = rng.uniform(0.5, 1.5, size=(3, 2))
+
+    def cubic(V):
+        return float(np.sum(V**3))
+
+    cases = [
+        _Case("on f(A) = sum(A³) with h=0.1 (the caller's h must be used)", cubic, A, h=0.1),
+        _Case("on f(A) = sum(A³) with h=1e-3", cubic, A * 10, h=1e-3),
+    ]
+    mistakes = [
+        _Mistake("h ignored", "you ignored the h argument: use the step h the caller passes",
+                 lambda f, A, h=1e-6: _central(f, A, 1e-6)),
+        _Mistake("forward difference", "you used a forward difference (f(A + hE) − f(A)) / h; the task asks for "
+                 "the central difference (f(A + hE) − f(A − hE)) / (2h)", lambda f, A, h=1e-6: _forward(f, A, h)),
+    ]
+    n = _run_cases(fn, name, ("f", "A"), cases, lambda f, A, h=1e-6: _central(f, A, h), mistakes,
+                   convert=lambda out, case: _array(out, f"The result of {name}", name), what="the result")
+    return f"✓ hidden tests: {len(n)} more cases (the caller's h)."
+
+
+def _hidden_learning_rate_H(learning_rate_H):
+    fn, name = _function(learning_rate_H, "learning_rate_H")
+    cases = [
+        _Case("on entries of size 10²⁵ (W and H; WᵀWH is about 10⁷⁵)", *_scaled_problem(5, 4, 2, 251, 1e25)[1:]),
+        _Case("on entries of size 10⁻²⁵", *_scaled_problem(4, 6, 3, 252, 1e-25)[1:]),
+    ]
+    mistakes = [_Mistake("float32", _FLOAT32, lambda W, H: _rate_H(*_f32(W, H)))]
+    n = _run_cases(fn, name, ("W", "H"), cases, _rate_H, mistakes,
+                   convert=lambda out, case: _array(out, "The rate", name), what="the rate")
+    return f"✓ hidden tests: {len(n)} more cases (tiny and huge entries)."
+
+
+def _hidden_mu_update_H(mu_update_H):
+    fn, name = _function(mu_update_H, "mu_update_H")
+    cases = [
+        _Case("on entries of size 10²⁵", *_scaled_problem(5, 4, 2, 261, 1e25)),
+        _Case("on entries of size 10⁻²⁵", *_scaled_problem(4, 6, 3, 262, 1e-25)),
+    ]
+    mistakes = [_Mistake("float32", _FLOAT32, lambda X, W, H: _mu_H(*_f32(X, W, H)))]
+    n = _run_cases(fn, name, ("X", "W", "H"), cases, _mu_H, mistakes,
+                   convert=lambda out, case: _array(out, "H_new", name), what="H_new")
+    return f"✓ hidden tests: {len(n)} more cases (tiny and huge entries)."
+
+
+def _hidden_regularized_objective(objective):
+    fn, name = _function(objective, "objective")
+    X1, W1, H1 = _problem(7, 3, 2, 271)
+    X2, W2, H2 = _near_fit(4, 9, 2, 272)
+    cases = [
+        _Case("on X of shape (7, 3) with alpha_W = 0.3, alpha_H = 0 (a penalty on W only), l1_ratio = 0.25",
+              X1, W1, H1, 0.3, 0.0, 0.25),
+        _Case("on X of shape (4, 9) with alpha_W = 0, alpha_H = 0.2, l1_ratio = 1 (L1 on H only)",
+              X2, W2, H2, 0.0, 0.2, 1.0),
+    ]
+    ref = lambda X, W, H, aW, aH, rho: _objective(X, W, H, aW, aH, rho)  # noqa: E731
+    mistakes = [
+        _Mistake("alpha_W for both", "you used alpha_W for both factors; H's penalty has its own weight alpha_H",
+                 lambda X, W, H, aW, aH, rho: _objective(X, W, H, aW, aW, rho)),
+        _Mistake("n_features and n_samples swapped", "the weights n_features (X.shape[1]) and n_samples "
+                 "(X.shape[0]) are swapped: W's penalty is scaled by n_features, H's by n_samples",
+                 lambda X, W, H, aW, aH, rho: _objective(X, W, H, aW, aH, rho, swap=True)),
+    ]
+    n = _run_cases(fn, name, ("X", "W", "H", "alpha_W", "alpha_H", "l1_ratio"), cases, ref, mistakes,
+                   convert=lambda out, case: _scalar(out, f"The value of {name}", name), what="the objective")
+    return f"✓ hidden tests: {len(n)} more cases (a penalty on one factor only, non-square X)."
+
+
+def _hidden_fit(fit):
+    fn, name = _function(fit, "fit")
+    X = food_orders()[0]
+    case = _Case("on the food-order matrix with k = 2, seed = 5, alpha = 0.05", X, 2, 5, alpha=0.05)
+    out = _call(fn, name, case, ("X", "k", "seed"))
+    if isinstance(out, _Raised):
+        _raised(name, out, case)
+    W, H = _pair(out, name, ((X.shape[0], 2), (2, X.shape[1])), ("W", "H"))
+    _fit_verdict(name, case, X, W, H, 0.05)
+    return "✓ hidden tests: converged with the penalty on both factors for k = 2 and another seed."
+
+
+def _hidden_rescale(rescale):
+    fn, name = _function(rescale, "rescale")
+    rng = np.random.default_rng(281)
+    cases = [
+        _Case("on components of sizes 10⁻²⁰ and 10²⁰", _positive(rng, 4, 2),
+              _positive(rng, 2, 5) * np.array([[1e-20], [1e20]])),
+        _Case("on W of shape (6, 4) and H (4, 3)", _positive(rng, 6, 4), _positive(rng, 4, 3)),
+    ]
+    mistakes = [_Mistake("float32", _FLOAT32, lambda W, H: tuple(_ref_rescale(*_f32(W, H))))]
+    n = _run_cases(fn, name, ("W", "H"), cases, _ref_rescale, mistakes,
+                   convert=lambda out, case: _pair(out, name, (case.args[0].shape, case.args[1].shape),
+                                                   ("W_s", "H_s")), what="the result")
+    return f"✓ hidden tests: {len(n)} more cases (components of very different sizes)."
+
+
+def _hidden_match(match):
+    fn, name = _function(match, "match")
+    rng = np.random.default_rng(291)
+    H_ref = _positive(rng, 4, 6)
+    order = np.array([3, 0, 1, 2])
+    sizes = np.array([[1e-8], [1.0], [1e8], [5.0]])
+    H = H_ref[order] * sizes
+    cases = [_Case("on 4 components reordered (3, 0, 1, 2) with sizes from 10⁻⁸ to 10⁸", H_ref, H)]
+    n = _run_cases(fn, name, ("H_ref", "H"), cases, lambda H_ref, H: _match(H_ref, H)[0],
+                   convert=lambda out, case: np.asarray(out).astype(int) if np.asarray(out).shape == (4,) else out,
+                   same=lambda a, b: np.array_equal(np.asarray(a), np.asarray(b)), what="perm")
+    return f"✓ hidden tests: {len(n)} more case (components of sizes 10⁻⁸ to 10⁸)."
+
+
+def _hidden_count_distinct(count_distinct):
+    fn, name = _function(count_distinct, "count_distinct")
+    rng = np.random.default_rng(301)
+    W, H = _positive(rng, 6, 2), _positive(rng, 2, 5)
+    # another factorization with the same product: W A and A⁻¹ H stay non-negative for this mixing A
+    A = np.array([[1.0, 0.0], [0.05, 1.0]])
+    W2, H2 = W @ A, np.linalg.inv(A) @ H          # H2 = H with 5 % of row 0 taken from row 1: still positive
+    small = (W * 1e-6, H), (_positive(rng, 6, 2) * 1e-6, H)   # the same H, W of size 10⁻⁶
+    cases = [
+        _Case("on two different factorizations with the same product WH (and a reordered copy of one)",
+              [(W, H), (W2, H2), (W[:, ::-1], H[::-1])]),
+        _Case("on two different solutions whose W entries are about 10⁻⁶ (small absolute distance, large "
+              "relative distance)", list(small)),
+    ]
+    ref = lambda sols, tol=1e-3: int(group_solutions(sols, tol=tol).max() + 1)  # noqa: E731
+    mistakes = [
+        _Mistake("products compared", "you compared the products WH; two different factorizations can have the "
+                 "same product (that is what this lab is about): compare the rescaled, matched factors W and H",
+                 lambda sols, tol=1e-3: len({tuple(np.round((W_ @ H_).ravel(), 9)) for W_, H_ in sols})),
+        _Mistake("absolute distance", "you compared absolute distances; use relative ones, ‖W₁ − W₂‖ / ‖W₁‖ (and "
+                 "for H), so that the answer does not depend on the units of the data",
+                 _count_absolute),
+    ]
+    n = _run_cases(fn, name, ("solutions",), cases, ref, mistakes,
+                   convert=lambda out, case: int(out) if isinstance(out, (numbers.Integral, np.integer)) else out,
+                   same=lambda a, b: isinstance(a, int) and a == b, what="the count")
+    return f"✓ hidden tests: {len(n)} more cases (the same product from different factors, small entries)."
+
+
+def _count_absolute(sols, tol=1e-3):
+    reps = []
+    for W, H in sols:
+        W, H = _ref_rescale(W, H)
+        if not any(max(np.linalg.norm(W[:, p] - Wr), np.linalg.norm(H[p] - Hr)) <= tol
+                   for Wr, Hr in reps for p in [_match(Hr, H)[0]]):
+            reps.append((W, H))
+    return len(reps)
+
+
+def _hidden_hide_entries(hide_entries):
+    fn, name = _function(hide_entries, "hide_entries")
+    X = np.ones((10, 8))
+    for fraction in (0.07, 0.27, 0.46):
+        want = round(fraction * X.size)
+        case = _Case(f"on X of shape (10, 8) with fraction = {fraction} (fraction × X.size = "
+                     f"{fraction * X.size:.1f})", X, fraction, 3)
+        out = _call(fn, name, case, ("X", "fraction", "seed"))
+        if isinstance(out, _Raised):
+            _raised(name, out, case)
+        M = np.asarray(out)
+        if M.shape != X.shape or M.dtype != bool:
+            _fail(f"{name} {case.label}: return a boolean mask of X's shape.")
+        hidden = int((~M).sum())
+        if hidden != want:
+            if hidden == int(fraction * X.size):
+                _fail(f"{name} {case.label}: {hidden} entries are hidden; round(fraction × X.size) = {want}. "
+                      "int() cuts the fraction off (int(5.6) = 5); round() rounds to the nearest whole number.")
+            _fail(f"{name} {case.label}: {hidden} entries are hidden, but round(fraction × X.size) = {want}.")
+    return "✓ hidden tests: 3 more fractions whose count is not a whole number (round, not int)."
+
+
+def _hidden_masked_loss(masked_loss):
+    fn, name = _function(masked_loss, "masked_loss")
+    X, W, H = _near_fit(6, 5, 2, 311)
+    M = np.random.default_rng(312).random(X.shape) > 0.3
+    cases = [
+        _Case("near a fit with entries near 10⁴ (a small difference of big numbers), NaN where hidden",
+              np.where(M, X, np.nan), W, H, M),
+        _Case("with every entry observed", X, W, H, np.ones(X.shape, dtype=bool)),
+    ]
+    ref = lambda X, W, H, M: float(np.sum(np.where(M, X - W @ H, 0.0) ** 2))  # noqa: E731
+    mistakes = [_Mistake("float32", _FLOAT32, lambda X, W, H, M: ref(*_f32(X, W, H), M))]
+    n = _run_cases(fn, name, ("X", "W", "H", "M"), cases, ref, mistakes,
+                   convert=lambda out, case: _scalar(out, f"The value of {name}", name), what="the masked loss")
+    return f"✓ hidden tests: {len(n)} more cases (float64 precision, nothing hidden)."
+
+
+def _hidden_masked_mu_step(masked_mu_step):
+    fn, name = _function(masked_mu_step, "masked_mu_step")
+    X, W, H, M = _masked_problem(7, 5, 2, 321)
+    s = 1e-25
+    cases = [
+        _Case("on entries of size 10⁻²⁵", X * s, W * math.sqrt(s), H * math.sqrt(s), M),
+        _Case("with every entry observed (the plain update of Lab 1)", np.nan_to_num(X), W, H,
+              np.ones(X.shape, dtype=bool)),
+    ]
+    n = _run_cases(fn, name, ("X", "W", "H", "M"), cases, _ref_masked_step,
+                   convert=lambda out, case: _pair(out, name, (case.args[1].shape, case.args[2].shape),
+                                                   ("W_new", "H_new")), what="the result")
+    return f"✓ hidden tests: {len(n)} more cases (tiny entries, nothing hidden)."
+
+
+def _hidden_rmse_hidden(rmse_hidden):
+    fn, name = _function(rmse_hidden, "rmse_hidden")
+    X, W, H, M = _masked_problem(8, 7, 2, 331)
+    cases = [_Case("on entries of size 10⁶", X * 1e6, W * 1e3, H * 1e3, M),
+             _Case("on entries of size 10⁻²⁰⁰", X * 1e-200, W * 1e-100, H * 1e-100, M)]
+    ref = lambda X, W, H, M: float(np.sqrt(np.mean((X - W @ H)[~M] ** 2)))  # noqa: E731
+    n = _run_cases(fn, name, ("X", "W", "H", "M"), cases, ref,
+                   convert=lambda out, case: _scalar(out, f"The value of {name}", name), what="the RMSE")
+    return f"✓ hidden tests: {len(n)} more cases (entries of size 10⁶ and 10⁻²⁰⁰)."
+
+
+def _hidden_recommend(recommend):
+    fn, name = _function(recommend, "recommend")
+    rng = np.random.default_rng(341)
+    W, H = _positive(rng, 6, 3), _positive(rng, 3, 10)
+    M = rng.random((6, 10)) > 0.5
+    M[1] = True
+    M[1, [2, 7]] = False
+    cases = [_Case("for user 3 with n = 4", W, H, M, 3, n=4), _Case("for user 1 with n = 1", W, H, M, 1, n=1)]
+
+    def ref(W, H, M, user, n=3):
+        s = (W @ H)[user]
+        cand = np.flatnonzero(~M[user])
+        return cand[np.argsort(-s[cand], kind="stable")][:n]
+
+    n = _run_cases(fn, name, ("W", "H", "M", "user"), cases, ref,
+                   convert=lambda out, case: _items(out, name, case),
+                   same=lambda a, b: np.array_equal(np.asarray(a), np.asarray(b)), what="the items")
+    return f"✓ hidden tests: {len(n)} more users."
+
+
+def _items(out, name, case):
+    """The returned items as an int array; a clear message for labels, scores or None."""
+    if out is None:
+        _fail(f"{name} returned None: does it end with `return items`?")
+    items = np.asarray(out).ravel()
+    if items.dtype.kind not in "iuf":
+        _fail(f"{name} {case.label}: you returned {items.tolist()!r}, labels that are not item numbers; return "
+              "the column indices of the items (integers), e.g. with np.flatnonzero and np.argsort.")
+    if items.dtype.kind == "f" and not np.all(items == np.round(items)):
+        _fail(f"{name} {case.label}: you returned scores {np.round(items, 3).tolist()}; return item numbers "
+              "(column indices), e.g. np.argsort(-scores).")
+    return items.astype(int)
+
+
+#: Every task of every lab: how it is checked, graded and which earlier functions it may call.
+TASKS = {
+    "check_loss": _Task(1, 1, _check_loss, _hidden_loss),
+    "check_mu_step": _Task(1, 2, _check_mu_step, _hidden_mu_step),
+    "check_mu_solver": _Task(1, 3, _check_mu_solver, _hidden_mu_solver, uses=("loss", "mu_step")),
+    "check_first_increase": _Task(1, 4, _check_first_increase, _hidden_first_increase),
+    "check_gradients": _Task(2, 1, _check_gradients, _hidden_gradients),
+    "check_finite_difference": _Task(2, 2, _check_finite_difference, _hidden_finite_difference),
+    "check_learning_rate_H": _Task(2, 3, _check_learning_rate_H, _hidden_learning_rate_H),
+    "check_mu_update_H": _Task(2, 4, _check_mu_update_H, _hidden_mu_update_H, uses=("learning_rate_H", "grad_H")),
+    "check_regularized_objective": _Task(3, 1, _check_regularized_objective, _hidden_regularized_objective),
+    "check_fit": _Task(3, 2, _check_fit, _hidden_fit),
+    "check_rescale": _Task(3, 3, _check_rescale, _hidden_rescale),
+    "check_match": _Task(3, 4, _check_match, _hidden_match),
+    "check_count_distinct": _Task(3, 5, _check_count_distinct, _hidden_count_distinct, uses=("rescale", "match")),
+    "check_hide_entries": _Task(4, 1, _check_hide_entries, _hidden_hide_entries),
+    "check_masked_loss": _Task(4, 2, _check_masked_loss, _hidden_masked_loss),
+    "check_masked_mu_step": _Task(4, 3, _check_masked_mu_step, _hidden_masked_mu_step),
+    "check_rmse_hidden": _Task(4, 4, _check_rmse_hidden, _hidden_rmse_hidden),
+    "check_recommend": _Task(4, 5, _check_recommend, _hidden_recommend),
+}
+
+for _key in TASKS:
+    globals()[_key] = _public(_key)
+del _key
+
+
+def __getattr__(name):
+    """``VERSION``: the version of the package, and so of these checks (a lab prints it)."""
+    if name == "VERSION":
+        from . import __version__
+
+        return __version__
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

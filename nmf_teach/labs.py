@@ -45,12 +45,13 @@ __all__ = ["find_labs", "lab_notebooks", "student_version", "write_student_labs"
 TASK_KEY = "lab_task"
 
 NOTICE = (
-    "**Student version.** This notebook was generated from the instructor version by "
-    "`python -m nmf_teach.labs`. In each task, the code you write replaces the line "
-    "`raise NotImplementedError(\"Task ...\")`. Run the cell, then run the check below it: "
-    "`nt.checks.check_...` tries your function on cases of its own and tells you what is "
-    "wrong, or prints ✓ when it is right. Work through the tasks in order; a later task "
-    "may use an earlier one."
+    "**Student version.** This notebook was generated from the instructor version of the lab (by "
+    "`python -m nmf_teach.labs` or `python -m nmf_teach.grading release`). In each task, the code you write "
+    "replaces the line `raise NotImplementedError(\"Task ...\")`. Run the cell, then run the check below it: "
+    "`nt.checks.check_...` tries your function on cases of its own and tells you what is wrong, or prints ✓ "
+    "when it is right. Work through the tasks in order; a later task may use an earlier one. When your "
+    "lab is graded, each check counts, and the cell after it (\"Hidden tests\") runs more cases of the same "
+    "check: do not delete or change those cells. The links lead to the book's website."
 )
 
 
@@ -100,6 +101,218 @@ def _stub(task):
     return f"raise NotImplementedError({json.dumps(task, ensure_ascii=False)})"
 
 
+#: The book's website; student copies link to its pages instead of showing raw MyST roles.
+SITE = "https://nmf-step-by-step.github.io/nmf-step-by-step"
+
+#: How a student copy names a citation (the website's bibliography holds the full entry).
+CITATIONS = {
+    "src000": "source 000", "src001": "source 001", "src002": "source 002", "src003": "source 003",
+    "lee2001algorithms": "Lee and Seung 2001", "pedregosa2011scikit": "Pedregosa et al. 2011",
+    "koren2009matrix": "Koren, Bell and Volinsky 2009",
+}
+
+SOURCES_NOTE = (" (the book follows four blog posts, sources 000 to 003; source 001 is a Korean post on the "
+                f"basic theory of NMF, see [the notes on the sources]({SITE}/book/notes_on_sources.html))")
+
+
+def _labels(book):
+    """Every MyST target ``(label)=`` and ``:label:`` of the book's pages: label -> page path (no suffix)."""
+    import re
+
+    found = {}
+    for path in sorted(book.rglob("*")):
+        if path.suffix not in (".ipynb", ".md") or "_build" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        page = path.relative_to(book.parent).with_suffix("").as_posix()
+        for label in re.findall(r"\(([\w-]+)\)=", text) + re.findall(r":label: *([\w-]+)", text):
+            found.setdefault(label, page)
+    return found
+
+
+def _titles(book):
+    """The title (first ``# `` heading) of every page of the book: page path (no suffix) -> title."""
+    import re
+
+    found = {}
+    for path in sorted(book.rglob("*")):
+        if path.suffix not in (".ipynb", ".md") or "_build" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".ipynb":
+            cells = json.loads(text)["cells"]
+            text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        m = re.search(r"^# (.+)$", text, re.M)
+        if m:
+            found[path.relative_to(book.parent).with_suffix("").as_posix()] = m.group(1).strip()
+    return found
+
+
+def _page_url(target, here="book/labs"):
+    import posixpath
+
+    return f"{SITE}/{posixpath.normpath(posixpath.join(here, target))}.html"
+
+
+def plain_markdown(text, labels=None):
+    """Markdown that plain Jupyter and Colab render: MyST roles and fences of ``text`` turned into links.
+
+    ``{doc}``, ``{ref}``, ``{prf:ref}``, ``{eq}`` and ``{cite}`` become links to the website's pages
+    (``labels`` maps a MyST label to its page, and a page to its title, the text of a bare ``{doc}``),
+    ``(label)=`` targets are dropped, and an ``{exercise}`` fence becomes its bold title and body.
+    """
+    import re
+
+    labels = labels if labels is not None else {}
+
+    def role(m):
+        kind, body = m.group(1), m.group(2)
+        kind = "cite" if kind.startswith("cite") else kind
+        t = re.fullmatch(r"(.*?)\s*<([^>]+)>", body, re.S)
+        shown, target = (t.group(1), t.group(2)) if t else (None, body)
+        if kind == "doc":
+            import posixpath
+
+            page = posixpath.normpath(posixpath.join("book/labs", target))
+            return f"[{shown or labels.get(page) or target.split('/')[-1]}]({_page_url(target)})"
+        if kind == "cite":
+            keys = [k.strip() for k in target.split(",")]
+            return "(" + "; ".join(f"[{CITATIONS.get(k, k)}]({SITE}/book/bibliography.html)" for k in keys) + ")"
+        page = labels.get(target)
+        url = f"{SITE}/{page}.html#{target}" if page else f"{SITE}/book/intro.html"
+        if kind == "eq":
+            return f"[({shown or 'equation'})]({url})"
+        return f"[{shown or target.replace('-', ' ')}]({url})"
+
+    text = re.sub(r"\{(doc|ref|prf:ref|eq|numref|cite|cite:p|cite:t)\}`([^`]*)`",
+                  role, text)
+    text = re.sub(r"^\([\w-]+\)=\n", "", text, flags=re.M)
+
+    def fence(m):
+        body = re.sub(r"^:[\w-]+:.*\n", "", m.group(3), flags=re.M).strip("\n")
+        return f"**{m.group(2).strip()}**\n\n{body}"
+
+    text = re.sub(r"^(`{3,})\{exercise\}([^\n]*)\n(.*?)^\1\s*$", fence, text, flags=re.S | re.M)
+    return text
+
+
+def _drop_web_only(text):
+    import re
+
+    lines = [ln for ln in text.split("\n") if not ln.lstrip("- ").startswith("**Student version:**")]
+    text = "\n".join(lines)
+    # the sentence that says the solutions sit folded on the website
+    return re.sub(r"On the website the code cell under a task holds\s+the solution, folded: open it only after\s+"
+                  r"trying\.\s*", "", text)
+
+
+#: The repository the Colab install cell of a student copy installs from (a tag ``v<version>`` of it).
+REPOSITORY = "https://github.com/nmf-step-by-step/nmf-step-by-step"
+
+
+def install_cell_source(version=None):
+    """The first cell of a student copy: installs nmf_teach ``version`` on Colab and in JupyterLite only.
+
+    The instructor labs on the website install the package of the website's own commit; a student copy
+    is pinned to the release it was generated from (the tag ``v<version>`` of the repository on Colab,
+    ``nmf_teach==<version>`` from the website's package index in JupyterLite), so that the checks
+    cannot change in the middle of a term.
+    """
+    from . import __version__
+
+    version = version or __version__
+    return (
+        f"# On Colab and in JupyterLite only: install nmf_teach {version}, the version this lab was released "
+        "with (this cell does nothing elsewhere).\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules:\n'
+        f'    %pip install --quiet "nmf_teach @ git+{REPOSITORY}@v{version}"\n'
+        'elif sys.platform == "emscripten":  # JupyterLite: from the website\'s own package index\n'
+        f'    %pip install "nmf_teach=={version}"'
+    )
+
+
+def is_discussion(cell):
+    """Whether ``cell`` is the discussion of a solution (a ``{solution}`` dropdown): not in a student copy."""
+    return cell.cell_type == "markdown" and cell.source.lstrip().startswith("````{solution}")
+
+
+def prepare_student_text(nb, labels=None):
+    """The instructor notebook ``nb`` (changed in place) made readable outside the website.
+
+    Discussion dropdowns removed, MyST turned into plain Markdown links, the website-only lines
+    dropped, "source 001" explained at its first mention, and the student notice after the title.
+    Solution and hidden-test regions are left for nbgrader to clear.
+    """
+    import nbformat
+
+    if labels is None:
+        book = find_labs().parent
+        labels = {**_labels(book), **_titles(book)}
+    cells, explained = [], False
+    for cell in nb.cells:
+        if is_discussion(cell):
+            continue
+        if cell.cell_type == "code" and "colab-install" in cell.metadata.get("tags", []):
+            cell.source = install_cell_source()
+        if cell.cell_type == "markdown":
+            text = plain_markdown(_drop_web_only(cell.source), labels)
+            if not explained and "source 00" in text:
+                i = text.index("source 00") + len("source 00") + 1
+                text = text[:i] + SOURCES_NOTE + text[i:]
+                explained = True
+            cell.source = text
+        cells.append(cell)
+    nb.cells = cells
+    if not any(c.get("id") == "student-version-notice" for c in nb.cells):
+        title = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown")
+        notice = nbformat.v4.new_markdown_cell(NOTICE)
+        notice["id"] = "student-version-notice"
+        nb.cells.insert(title + 1, notice)
+    return nb
+
+
+def _clear_solutions_class():
+    from nbgrader.preprocessors import ClearSolutions
+
+    class TaskStubs(ClearSolutions):
+        """nbgrader's ClearSolutions with a stub that names the cell's task (its ``lab_task`` metadata)."""
+
+        def preprocess_cell(self, cell, resources, index):
+            task = cell.metadata.get(TASK_KEY)
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+                if not task:
+                    raise ValueError(f"Solution cell {index} (id {cell.get('id')}) has no {TASK_KEY!r} metadata "
+                                     "naming its task.")
+                if "BEGIN SOLUTION" not in cell.source:
+                    raise ValueError(f"Solution cell {index} ({task}) has no ### BEGIN SOLUTION / ### END "
+                                     "SOLUTION region: only the code between the markers is replaced.")
+                self.code_stub = {"python": _stub(task)}
+            cell, resources = super().preprocess_cell(cell, resources, index)
+            cell.metadata.pop(TASK_KEY, None)
+            tags = [t for t in cell.metadata.get("tags", []) if t != "hide-input"]
+            if tags:
+                cell.metadata["tags"] = tags
+            else:
+                cell.metadata.pop("tags", None)
+            return cell, resources
+
+    return TaskStubs
+
+
+def _student_text_class():
+    from nbgrader.preprocessors import NbGraderPreprocessor
+
+    class StudentText(NbGraderPreprocessor):
+        """First step of ``nbgrader generate_assignment``: :func:`prepare_student_text`."""
+
+        def preprocess(self, nb, resources):
+            return prepare_student_text(nb), resources
+
+    return StudentText
+
+
 def student_version(nb):
     """The student version of an instructor lab notebook.
 
@@ -111,9 +324,10 @@ def student_version(nb):
     Returns
     -------
     nbformat.NotebookNode
-        Solution regions replaced by ``raise NotImplementedError("<task>")``,
-        markdown solution cells removed, outputs cleared, a notice after the
-        title; everything else as in ``nb``.
+        What ``nbgrader generate_assignment`` releases (:mod:`nmf_teach.grading`): solution
+        regions replaced by ``raise NotImplementedError("<task>")``, hidden tests removed,
+        discussion dropdowns removed, MyST turned into links to the website, outputs cleared,
+        a notice after the title.
 
     Raises
     ------
@@ -123,39 +337,17 @@ def student_version(nb):
     """
     import nbformat
     from nbconvert.preprocessors import ClearOutputPreprocessor
-    from nbgrader.preprocessors import ClearSolutions
+    from nbgrader.preprocessors import ClearHiddenTests
 
-    nb = copy.deepcopy(nb)
+    nb = prepare_student_text(copy.deepcopy(nb))
     resources = {"language": "python"}
-    cells = []
+    clear = _clear_solutions_class()(enforce_metadata=True)
+    hidden = ClearHiddenTests()
     for index, cell in enumerate(nb.cells):
-        if not cell.metadata.get("nbgrader", {}).get("solution", False):
-            cells.append(cell)
-            continue
-        if cell.cell_type == "markdown":
-            continue  # the discussion of a solution: not for the student version
-        task = cell.metadata.get(TASK_KEY)
-        if not task:
-            raise ValueError(f"Solution cell {index} (id {cell.get('id')}) has no {TASK_KEY!r} metadata "
-                             "naming its task.")
-        if "BEGIN SOLUTION" not in cell.source:
-            raise ValueError(f"Solution cell {index} ({task}) has no ### BEGIN SOLUTION / ### END SOLUTION "
-                             "region: only the code between the markers is replaced.")
-        clear = ClearSolutions(code_stub={"python": _stub(task)}, enforce_metadata=True)
         cell, _ = clear.preprocess_cell(cell, resources, index)
-        del cell.metadata[TASK_KEY]
-        tags = [t for t in cell.metadata.get("tags", []) if t != "hide-input"]
-        if tags:
-            cell.metadata["tags"] = tags
-        else:
-            cell.metadata.pop("tags", None)
-        cells.append(cell)
-    nb.cells = cells
+        cell, _ = hidden.preprocess_cell(cell, resources, index)
+        nb.cells[index] = cell
     nb, _ = ClearOutputPreprocessor().preprocess(nb, {})
-    title = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown")
-    notice = nbformat.v4.new_markdown_cell(NOTICE)
-    notice["id"] = "student-version-notice"
-    nb.cells.insert(title + 1, notice)
     nbformat.validate(nb)
     return nb
 

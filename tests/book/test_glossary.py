@@ -1,5 +1,5 @@
-"""book/glossary.md: every link resolves, every English term is one the chapters use, and every
-row gives a Korean term."""
+"""book/glossary.md: every link resolves, every English term is one the chapters or the labs use,
+every row gives a Korean term, and every term a lab defines in bold is in the glossary."""
 
 import json
 import re
@@ -50,9 +50,17 @@ def book_sources():
 
 
 def chapters_text():
-    """The markdown of the chapters (book/*.ipynb), lower case, whitespace collapsed."""
-    text = " ".join(t for p, t in book_sources() if p.parent == BOOK and p.suffix == ".ipynb")
+    """The markdown of the chapters and labs (book/*.ipynb, book/labs/*.ipynb), lower case, whitespace collapsed."""
+    text = " ".join(t for p, t in book_sources() if p.parent in (BOOK, BOOK / "labs") and p.suffix == ".ipynb")
     return re.sub(r"\s+", " ", text).lower()
+
+
+def bold_terms(markdown):
+    """The terms a text defines in bold: **term**, outside code and math, not a label ("**Order.**",
+    "**Working time:**")."""
+    text = re.sub(r"`[^`]*`", " ", markdown)
+    text = re.sub(r"\$\$.*?\$\$|\$[^$]*\$", " ", text, flags=re.S)
+    return {t.strip() for t in re.findall(r"\*\*([^*]+)\*\*", text) if not t.strip().endswith((":", ".", "?"))}
 
 
 ROWS = rows()
@@ -67,9 +75,19 @@ def test_glossary_has_the_terms_of_the_brief():
     assert len(ROWS) >= 60
     pairs = {(r["english"], r["korean"]) for r in ROWS}
     brief = [("non-negative matrix factorization", "음수 미포함 행렬 분해"), ("trace", "대각합"),
-             ("Hadamard product", "원소별 곱"), ("gradient descent", "경사하강법")]
+             ("Hadamard product", "원소별 곱"), ("gradient descent", "경사하강법"),
+             ("majorize–minimize", "MM 알고리즘"), ("flop", "부동소수점 연산"), ("flop count", "부동소수점 연산 횟수")]
     for english, korean in brief:
         assert any(e == english and korean in k for e, k in pairs), (english, korean)
+    korean = {r["english"]: r["korean"] for r in ROWS}
+    # the standard terms come first; the sources' own wording follows
+    assert korean["non-negative matrix factorization"].startswith("비음수 행렬 분해")
+    assert korean["majorize–minimize"].startswith("MM 알고리즘")
+    assert not korean["flop"].startswith("부동소수점 연산 횟수"), "a flop is one operation, not the count"
+    for english in ("mask", "root-mean-square error (RMSE)", "training error", "test error (held-out error)",
+                    "cross-validation", "central difference", "forward difference", "assignment problem",
+                    "KKT residual", "baseline"):
+        assert english in korean, f"the labs' term {english!r} is missing"
 
 
 def test_rows_are_sorted_unique_and_complete():
@@ -98,7 +116,26 @@ def test_every_link_resolves(row):
 @pytest.mark.parametrize("row", ROWS, ids=[r["english"] for r in ROWS])
 def test_every_english_term_appears_in_the_chapters(row):
     assert term(row["english"]).lower() in chapters_text(), (
-        f"{term(row['english'])!r} appears in no chapter: use the chapters' wording, or drop the term")
+        f"{term(row['english'])!r} appears in no chapter or lab: use the book's wording, or drop the term")
+
+
+LABS = [(p, t) for p, t in SOURCES if p.parent == BOOK / "labs" and p.suffix == ".ipynb"]
+
+
+@pytest.mark.parametrize("path, text", LABS, ids=[p.stem for p, _ in LABS])
+def test_every_term_a_lab_defines_in_bold_is_in_the_glossary(path, text):
+    known = set()
+    for r in ROWS:
+        known.add(term(r["english"]).lower())
+        known |= {a.strip().lower() for a in re.findall(r"\(([^)]*)\)\s*$", r["english"])}
+    defined = bold_terms(text)
+    assert defined, f"{path.name} defines no term in bold"
+    missing = sorted(t for t in defined if t.lower() not in known)
+    assert not missing, f"{path.name} defines {missing} in bold, but the glossary lacks them"
+
+
+def test_bold_terms_skip_labels_code_and_math():
+    assert bold_terms("a **mask** and `R**2` and $a**b$ and **Working time:** and **Order.**") == {"mask"}
 
 
 def test_the_parser_reads_links_and_terms():

@@ -484,3 +484,263 @@ def test_a_student_exception_is_explained_not_raised():
 
     with pytest.raises(AssertionError, match="raised ValueError .* The sizes of a product do not fit"):
         C.check_mu_step(broken)
+
+
+# --------------------------------------------------------------------------- the harness
+def test_a_check_returns_a_result_a_script_can_read(capsys):
+    result = C.check_loss(loss)
+    assert isinstance(result, C.CheckResult) and result.passed and result.points == result.max_points == 2
+    assert result.message.startswith("✓") and capsys.readouterr().out.strip() == result.message
+    wrong = C.check_loss(lambda X, W, H: float(np.linalg.norm(X - W @ H)), strict=False)
+    assert not wrong.passed and wrong.points == 0 and "the norm itself" in wrong.message
+    assert capsys.readouterr().out.startswith("✗ ")
+    with pytest.raises(AssertionError, match="the norm itself"):
+        C.check_loss(lambda X, W, H: float(np.linalg.norm(X - W @ H)))
+    stub = C.check_loss(lambda X, W, H: (_ for _ in ()).throw(NotImplementedError("Task 1: write loss")),
+                        strict=False)
+    assert not stub.passed and stub.message.startswith("Task 1: write loss")
+
+
+def test_grade_gives_the_points_of_the_hidden_tests(capsys):
+    assert C.grade(C.check_loss, loss) == C.TASKS["check_loss"].hidden_points == 1.0
+    assert "hidden tests" in capsys.readouterr().out
+    as32 = lambda X, W, H: float(np.sum((X.astype(np.float32) - W.astype(np.float32) @ H.astype(np.float32)) ** 2))  # noqa: E731
+    assert C.check_loss(as32, strict=False).passed          # the public cases cannot tell float32 apart ...
+    assert C.grade(C.check_loss, as32) == 0.0                # ... the hidden ones do
+    assert "float32" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("check", sorted(RIGHT))
+def test_right_answers_pass_the_hidden_tests(check):
+    result = getattr(C, check)(*RIGHT[check], hidden=True, strict=False)
+    assert result.passed, result.message
+
+
+def test_every_task_is_in_the_table_with_its_points():
+    assert sorted(C.TASKS) == sorted(C.__all__)
+    per_lab = {}
+    for task in C.TASKS.values():
+        per_lab.setdefault(task.lab, []).append(task.number)
+        assert task.points > 0 and task.hidden_points > 0
+        assert all(name in C.REFERENCES for name in task.uses)
+    assert all(sorted(n) == list(range(1, len(n) + 1)) for n in per_lab.values())
+
+
+def test_a_later_task_is_graded_with_the_reference_of_the_earlier_ones():
+    """One mistake costs once: a right solver passes although the student's mu_step and loss are wrong."""
+    space = {"np": np}
+    exec(
+        "def loss(X, W, H):\n    return 0.5 * float(np.sum((X - W @ H) ** 2))\n"
+        "def mu_step(X, W, H):\n    return W, H\n"
+        "def mu_solver(X, W0, H0, n_iter):\n"
+        "    W, H = W0.copy(), H0.copy()\n    losses = [loss(X, W, H)]\n"
+        "    for _ in range(n_iter):\n        W, H = mu_step(X, W, H)\n        losses.append(loss(X, W, H))\n"
+        "    return W, H, losses\n", space)
+    wrong_step, wrong_loss = space["mu_step"], space["loss"]
+    assert C.check_mu_solver(space["mu_solver"], hidden=True, strict=False).passed
+    assert space["mu_step"] is wrong_step and space["loss"] is wrong_loss      # the student's own are back
+    assert not C.check_mu_step(wrong_step, strict=False).passed
+
+
+# --------------------------------------------------------------------------- correct alternatives
+def _einsum_loss(X, W, H):
+    R = X - np.einsum("ik,kj->ij", W, H)
+    return float(np.einsum("ij,ij->", R, R))
+
+
+def _loop_loss(X, W, H):
+    total = 0.0
+    for i in range(X.shape[0]):
+        for j in range(X.shape[1]):
+            total += (X[i, j] - sum(W[i, r] * H[r, j] for r in range(W.shape[1]))) ** 2
+    return total
+
+
+def _divide_where(a, b):
+    return np.divide(a, b, out=np.zeros_like(a * b), where=b != 0)
+
+
+def _step_divide_where(X, W, H):
+    W = W * _divide_where(X @ H.T, W @ (H @ H.T))
+    H = H * _divide_where(W.T @ X, (W.T @ W) @ H)
+    return W, H
+
+
+def _update_H(X, W, H):
+    return H * (W.T @ X) / _guard((W.T @ W) @ H)
+
+
+def _step_by_transposition(X, W, H):
+    W = _update_H(X.T, H.T, W.T).T        # the H update of the transposed problem Xᵀ ≈ HᵀWᵀ
+    return W, _update_H(X, W, H)
+
+
+def _numpy_first_increase(losses, rtol=1e-12):
+    losses = np.asarray(losses, dtype=float)
+    rises = np.flatnonzero(losses[1:] > losses[:-1] + rtol * np.abs(losses[:-1]))
+    return int(rises[0]) + 1 if rises.size else None
+
+
+def _pandas_recommend(W, H, M, user, n=3):
+    pd = pytest.importorskip("pandas")
+
+    scores = pd.Series((W @ H)[user])
+    return scores[~M[user]].sort_values(ascending=False, kind="stable").index[:n]
+
+
+def _np_round_hide(X, fraction, seed):
+    rng = np.random.default_rng(seed)
+    M = np.ones(X.shape, dtype=bool)
+    M.flat[rng.permutation(X.size)[:int(np.round(fraction * X.size))]] = False
+    return M
+
+
+ALTERNATIVES = [
+    ("check_loss", (_einsum_loss,)), ("check_loss", (_loop_loss,)),
+    ("check_mu_step", (_step_divide_where,)), ("check_mu_step", (_step_by_transposition,)),
+    ("check_first_increase", (_numpy_first_increase,)),
+    ("check_recommend", (_pandas_recommend,)), ("check_recommend", (lambda *a, **k: list(recommend(*a, **k)),)),
+    ("check_hide_entries", (_np_round_hide,)),
+    ("check_mu_update_H", (lambda X, W, H: H * _divide_where(W.T @ X, (W.T @ W) @ H),)),
+]
+
+
+@pytest.mark.parametrize("check, fns", ALTERNATIVES, ids=[f"{c}-{i}" for i, (c, _) in enumerate(ALTERNATIVES)])
+def test_a_correct_alternative_is_never_rejected(check, fns):
+    result = getattr(C, check)(*fns, hidden=True, strict=False)
+    assert result.passed, result.message
+
+
+# --------------------------------------------------------------------------- mistakes that passed before
+def _as32(fn):
+    return lambda *a, **k: fn(*[np.asarray(x, dtype=np.float32) if isinstance(x, np.ndarray) else x for x in a], **k)
+
+
+def _early_stop_solver(X, W0, H0, n_iter, tol=1e-6):
+    W, H = W0.copy(), H0.copy()
+    losses = [loss(X, W, H)]
+    for _ in range(n_iter):
+        W, H = mu_step(X, W, H)
+        losses.append(loss(X, W, H))
+        if losses[-2] - losses[-1] < tol * losses[-2]:
+            break
+    return W, H, losses
+
+
+def _abs_first_increase(losses, rtol=1e-12):
+    return next((t for t in range(1, len(losses)) if losses[t] > losses[t - 1] + rtol), None)
+
+
+def _abs_first_increase_diff(losses, rtol=1e-12):
+    d = np.diff(np.asarray(losses, dtype=float))
+    hits = np.flatnonzero(d > rtol)
+    return int(hits[0]) + 1 if hits.size else None
+
+
+def _products_count(solutions, tol=1e-3):
+    reps = []
+    for W, H in solutions:
+        P = W @ H
+        if not any(np.linalg.norm(P - Q) <= tol * np.linalg.norm(Q) for Q in reps):
+            reps.append(P)
+    return len(reps)
+
+
+def _absolute_count(solutions, tol=1e-3):
+    reps = []
+    for W, H in solutions:
+        W, H = rescale(W, H)
+        same = False
+        for Wr, Hr in reps:
+            p = match(Hr, H)
+            same |= max(np.abs(W[:, p] - Wr).max(), np.abs(H[p] - Hr).max()) <= tol
+        if not same:
+            reps.append((W, H))
+    return len(reps)
+
+
+def _int_hide(X, fraction, seed):
+    rng = np.random.default_rng(seed)
+    M = np.ones(X.shape, dtype=bool)
+    M.flat[rng.choice(X.size, size=int(fraction * X.size), replace=False)] = False
+    return M
+
+
+def _floor_hide(X, fraction, seed):
+    import math
+
+    rng = np.random.default_rng(seed)
+    M = np.ones(X.shape, dtype=bool)
+    M.flat[rng.permutation(X.size)[:math.floor(fraction * X.size)]] = False
+    return M
+
+
+def _label_recommend(W, H, M, user, n=3):
+    """Item names, as a pandas index of names would give them (np.asarray of it is this array)."""
+    names = np.array([f"item {j}" for j in range(H.shape[1])])
+    scores = (W @ H)[user]
+    unrated = np.flatnonzero(~M[user])
+    return names[unrated[np.argsort(-scores[unrated])]][:n]
+
+
+def _fit_w_only(X, k, seed, alpha=0.0):
+    model = NMF(n_components=k, init="random", random_state=seed, alpha_W=alpha, alpha_H=0.0, l1_ratio=0.0,
+                tol=1e-10, max_iter=5000)
+    return model.fit_transform(X), model.components_
+
+
+def _fit_mu(X, k, seed, alpha=0.0):
+    model = NMF(n_components=k, init="random", random_state=seed, alpha_W=alpha, l1_ratio=0.0, solver="mu",
+                tol=1e-10, max_iter=300)
+    return model.fit_transform(X), model.components_
+
+
+HIDDEN_WRONG = [
+    ("check_loss", (_as32(loss),), "float32"),
+    ("check_loss", (lambda X, W, H: float(np.sum(np.float32(X - W @ H) ** 2)),), "float32"),
+    ("check_mu_step", (_as32(mu_step),), "float32"),
+    ("check_mu_solver", (_as32(mu_solver),), "float32"),
+    ("check_gradients", (_as32(grad_W), grad_H), "float32"),
+    ("check_masked_loss", (_as32(masked_loss),), "float32"),
+    ("check_mu_solver", (_early_stop_solver,), "run exactly n_iter iterations"),
+    ("check_mu_solver", (lambda X, W0, H0, n_iter: _early_stop_solver(X, W0, H0, n_iter, tol=1e-9),),
+     "run exactly n_iter iterations"),
+    ("check_first_increase", (_abs_first_increase,), "absolute tolerance"),
+    ("check_first_increase", (_abs_first_increase_diff,), "absolute tolerance"),
+    ("check_count_distinct", (_products_count,), "compared the products WH"),
+    ("check_count_distinct", (_absolute_count,), "absolute distances"),
+    ("check_hide_entries", (_int_hide,), "int() cuts the fraction off"),
+    ("check_hide_entries", (_floor_hide,), "int() cuts the fraction off"),
+    ("check_finite_difference", (lambda f, A, h=1e-6: finite_difference(f, A),), "ignored the h argument"),
+]
+
+
+@pytest.mark.parametrize("check, fns, message", HIDDEN_WRONG,
+                         ids=[f"{c}-{i}" for i, (c, _, _) in enumerate(HIDDEN_WRONG)])
+def test_the_hidden_tests_name_the_mistakes_that_passed(check, fns, message):
+    result = getattr(C, check)(*fns, hidden=True, strict=False)
+    assert not result.passed and message in result.message, result.message
+
+
+def test_item_labels_get_a_message_not_a_crash():
+    with pytest.raises(AssertionError, match="labels that are not item numbers"):
+        C.check_recommend(_label_recommend)
+
+
+def test_a_penalty_on_w_only_is_named_not_called_unconverged():
+    with pytest.raises(AssertionError, match=r"penalty is on W only \(alpha_H=0\)"):
+        C.check_fit(_fit_w_only)
+
+
+def test_the_advice_for_an_unconverged_fit_does_not_assume_the_defaults():
+    with pytest.raises(AssertionError) as err:
+        C.check_fit(_fit_mu)
+    text = str(err.value)
+    assert "not converged" in text and "If you did" in text and "solver='mu'" in text
+
+
+def test_a_broken_mistake_variant_is_not_swallowed():
+    """Only 'undefined on this case' is skipped; a bug in a variant surfaces instead of never firing."""
+    assert C._known_mistake(1.0, 2.0, [("shapes", lambda: np.ones(2) @ np.ones(3)), ("half", lambda: 1.0)]) == "half"
+    with pytest.raises(NameError):
+        C._known_mistake(1.0, 2.0, [("typo", lambda: not_defined_anywhere)])  # noqa: F821

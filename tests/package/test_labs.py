@@ -60,8 +60,32 @@ def test_instructor_lab_is_built_for_the_split(path):
         statement = cells[cells.index(cell) - 1].source
         assert f"Task {numbers[-1]}" in statement and re.search(r"\*About \d+ minutes\.\*", statement)
     assert numbers == list(range(1, len(numbers) + 1))
-    for md in solution_cells(nb, "markdown"):
-        assert md.source.lstrip().startswith("````{solution}"), "markdown solution cells are solution dropdowns"
+    assert not solution_cells(nb, "markdown"), "discussions are not nbgrader solution cells (nbgrader refuses "\
+        "ungraded markdown solutions); the student version drops them"
+
+
+@pytest.mark.parametrize("path", LABS, ids=IDS)
+def test_instructor_lab_is_an_nbgrader_source(path):
+    """Every task: its solution cell, its public check (graded) and its hidden tests (graded), with the
+    points of nt.checks.TASKS."""
+    nb = nbformat.read(path, as_version=4)
+    lab = int(re.match(r"lab_(\d+)", path.name).group(1))
+    cells = nb.cells
+    for cell in solution_cells(nb):
+        check, hidden = cells[cells.index(cell) + 1], cells[cells.index(cell) + 2]
+        key = re.match(r"nt\.checks\.(check_\w+)\(", check.source).group(1)
+        task = nt.checks.TASKS[key]
+        assert task.lab == lab and cell.metadata["nbgrader"]["grade_id"] == f"lab{lab:02d}-task{task.number}"
+        meta = check.metadata["nbgrader"]
+        assert meta["grade"] and meta["locked"] and not meta["solution"] and meta["points"] == task.points
+        meta = hidden.metadata["nbgrader"]
+        assert meta["grade"] and meta["locked"] and meta["points"] == task.hidden_points
+        assert meta["grade_id"] == f"lab{lab:02d}-task{task.number}-hidden"
+        assert "remove-cell" in hidden.metadata["tags"], "the website does not show the hidden tests"
+        assert re.search(rf"### BEGIN HIDDEN TESTS\nnt\.checks\.grade\(nt\.checks\.{key}, [\w, ]+\)\n"
+                         r"### END HIDDEN TESTS$", hidden.source)
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in cells if "nbgrader" in c.metadata]
+    assert len(ids) == len(set(ids)), "grade ids are unique"
 
 
 def test_every_check_is_used_by_a_lab_and_every_used_check_exists():
@@ -95,12 +119,51 @@ def test_student_version_keeps_everything_else(path, students):
     student = students[path.stem]
     by_id = {c.id: c for c in student.cells}
     for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("solution"):
+        if cell.metadata.get("nbgrader", {}).get("solution") or cell.id.endswith("-hidden"):
             continue
-        assert cell.id in by_id and by_id[cell.id].source == cell.source
-    assert student.cells[0].source == nb.cells[0].source              # the Colab install cell
+        if labs.is_discussion(cell):
+            assert cell.id not in by_id, "the discussion of a solution is not in the student version"
+        elif "colab-install" in cell.metadata.get("tags", []):
+            assert by_id[cell.id].source == labs.install_cell_source()    # pinned: see the test below
+        elif cell.cell_type == "code":
+            assert by_id[cell.id].source == cell.source
+        else:
+            assert by_id[cell.id].source.replace(labs.SOURCES_NOTE, "") == \
+                labs.plain_markdown(labs._drop_web_only(cell.source),
+                                    {**labs._labels(ROOT / "book"), **labs._titles(ROOT / "book")})
+    assert "colab-install" in student.cells[0].metadata["tags"]       # the Colab install cell comes first
     assert "Student version" in student.cells[2].source                # the notice, after the title
     assert all(c.get("outputs", []) == [] for c in student.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("path", LABS, ids=IDS)
+def test_student_version_stands_on_its_own(path, students):
+    """Plain Jupyter and Colab show no raw MyST, no link to itself, no talk of folded solutions."""
+    student = students[path.stem]
+    text = "\n".join(c.source for c in student.cells if c.cell_type == "markdown")
+    assert not re.search(r"\{(doc|ref|cite|prf:ref|eq|numref|exercise|solution)\}", text), "raw MyST"
+    assert not re.search(r"^\([\w-]+\)=$", text, re.M), "a MyST target"
+    assert "Student version:**" not in text and "folded" not in text
+    assert "](https://" in text
+    if "source 001" in text:
+        assert "source 001 (" in text or "sources 000 to 003" in text.split("source 001")[0], "source 001 explained"
+    hidden = [c for c in student.cells if c.id.endswith("-hidden")]
+    assert hidden and all("nt.checks.grade" not in c.source for c in hidden)
+
+
+def test_plain_markdown_turns_every_role_into_a_link():
+    labels = {"sec-05-guard": "book/05_multiplicative_update", "book/instructor_guide": "Instructor guide"}
+    md = labs.plain_markdown("See {doc}`../05_multiplicative_update`, {doc}`the guide <../instructor_guide>`, "
+                             "{ref}`the section <sec-05-guard>`, {prf:ref}`sec-05-guard` and {cite}`src001`.",
+                             labels)
+    assert labs._titles(ROOT / "book")["book/05_multiplicative_update"] != "05_multiplicative_update"
+    assert md == ("See [05_multiplicative_update](" + labs.SITE + "/book/05_multiplicative_update.html), "
+                  "[the guide](" + labs.SITE + "/book/instructor_guide.html), "
+                  "[the section](" + labs.SITE + "/book/05_multiplicative_update.html#sec-05-guard), "
+                  "[sec 05 guard](" + labs.SITE + "/book/05_multiplicative_update.html#sec-05-guard) and "
+                  "([source 001](" + labs.SITE + "/book/bibliography.html)).")
+    fence = labs.plain_markdown("(x)=\n````{exercise} Task 1 · The loss\n:label: t1\n:nonumber:\n\nWrite it.\n````\n")
+    assert fence.strip() == "**Task 1 · The loss**\n\nWrite it."
 
 
 @pytest.mark.parametrize("path", LABS, ids=IDS)
@@ -145,3 +208,35 @@ def test_a_solution_cell_without_markers_is_refused():
     ])
     with pytest.raises(ValueError, match="no ### BEGIN SOLUTION"):
         labs.student_version(nb)
+
+
+@pytest.mark.parametrize("path", LABS, ids=IDS)
+def test_working_time_is_the_sum_of_the_tasks(path):
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    total = int(re.search(r"\*\*Working time:\*\* about (\d+) minutes", text).group(1))
+    tasks = [int(m) for m in re.findall(r"\*About (\d+) minutes\.\*", text)]
+    assert sum(tasks) == total, f"the tasks add up to {sum(tasks)} minutes, the lab says {total}"
+
+
+@pytest.mark.parametrize("path", LABS, ids=IDS)
+def test_student_copy_installs_the_released_version(path, students):
+    """The Colab / JupyterLite install of a student copy is pinned to nmf_teach.__version__, which the lab prints."""
+    first = students[path.stem].cells[0].source
+    version = nt.__version__
+    assert f'git+{labs.REPOSITORY}@v{version}"' in first and f'%pip install "nmf_teach=={version}"' in first
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version)
+    imports = next(c.source for c in students[path.stem].cells if "import nmf_teach as nt" in c.source)
+    assert 'print("nmf_teach", nt.checks.VERSION)' in imports and nt.checks.VERSION == version
+
+
+@pytest.mark.parametrize("path", LABS, ids=IDS)
+def test_every_assert_after_a_task_says_what_it_checks(path):
+    """When a check lets a mistake through, the next cell's assert says what failed instead of a bare AssertionError."""
+    import ast
+
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "code" or labs.TASK_KEY in cell.metadata or "%pip" in cell.source:
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Assert):
+                assert node.msg is not None, f"{cell.id}: `assert {ast.unparse(node.test)}` has no message"
