@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_nonnegative, check_positive_int, check_positive_scalar
+from ._validation import check_nonnegative, check_positive_int, check_positive_scalar, check_random_state
 
 __all__ = [
     "Spectrogram",
@@ -116,8 +116,9 @@ def synthesize(score, frequencies, *, rate=8000, step=0.25, harmonics=(1.0, 0.6,
         The envelope's rise time and fading time constant, in seconds.
     noise : float, default=0.0
         Standard deviation of added Gaussian noise.
-    random_state : int, default=0
-        Seed of the phases and the noise.
+    random_state : None, int or numpy.random.Generator, default=0
+        Seed of the phases and the noise (``None``: fresh randomness; see
+        :func:`nmf_teach._validation.check_random_state`).
     per_note : bool, default=False
         Also return each note's own signal (the ground truth of a separation).
 
@@ -159,7 +160,7 @@ def synthesize(score, frequencies, *, rate=8000, step=0.25, harmonics=(1.0, 0.6,
     attack = check_positive_scalar(attack, "attack", allow_zero=True)
     decay = check_positive_scalar(decay, "decay")
     noise = check_positive_scalar(noise, "noise", allow_zero=True)
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     notes = _note_signals(score, f, rate, step, amps, attack, decay, rng)
     signal = notes.sum(axis=0)
     if noise > 0:

@@ -35,6 +35,7 @@ from ._validation import (
     check_nonnegative,
     check_positive_int,
     check_positive_scalar,
+    check_random_state,
 )
 from .nmf_vs_pca import _integer_labels, one_hot, row_cosines
 
@@ -396,8 +397,9 @@ def orthogonal_nmf(X, n_components, *, labels0=None, n_init=1, max_iter=100, ran
         with the lowest loss is returned, as ``KMeans(n_init=...)`` does.
     max_iter : int, default=100
         The most iterations per run.
-    random_state : int, default=0
-        Seeds the random starts.
+    random_state : None, int or numpy.random.Generator, default=0
+        Seeds the random starts (``None``: fresh randomness; see
+        :func:`nmf_teach._validation.check_random_state`).
 
     Returns
     -------
@@ -436,7 +438,7 @@ def orthogonal_nmf(X, n_components, *, labels0=None, n_init=1, max_iter=100, ran
     if labels0 is not None:
         labels, _ = _labels(labels0, X.shape[0], k)
         return _orthogonal_run(X, sq, k, labels, None, max_iter)
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     best = None
     for _ in range(n_init):
         U = X[np.sort(rng.choice(nonzero, size=k, replace=False))]

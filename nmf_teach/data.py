@@ -15,8 +15,14 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._validation import check_n_components, check_nonneg_int, check_positive_int, check_positive_scalar
-from .solvers import _seed
+from ._validation import (
+    check_n_components,
+    check_nonneg_int,
+    check_positive_int,
+    check_positive_scalar,
+    check_random_state,
+    random_integers,
+)
 
 __all__ = [
     "LabeledMatrix", "food_orders", "food_orders_truth", "planted_nmf", "digits", "Ratings", "RATING_MENUS", "ratings",
@@ -91,7 +97,9 @@ def planted_nmf(m, n, n_components, *, noise=0.0, random_state=0):
     noise : float, default=0.0
         Standard deviation of Gaussian noise added to ``W_true H_true``; the
         result is clipped at 0 so X stays non-negative.
-    random_state : int or None, default=0
+    random_state : None, int or numpy.random.Generator, default=0
+        An int gives the same data on every run (``numpy.random.RandomState``);
+        ``None`` fresh data (:func:`nmf_teach._validation.check_random_state`).
 
     Returns
     -------
@@ -109,7 +117,7 @@ def planted_nmf(m, n, n_components, *, noise=0.0, random_state=0):
     n = check_positive_int(n, "n")
     k = check_n_components(n_components)
     noise = check_positive_scalar(noise, "noise", allow_zero=True)
-    rng = _seed(random_state)
+    rng = check_random_state(random_state)
     W = rng.uniform(size=(m, k))
     H = rng.uniform(size=(k, n))
     X = W @ H
@@ -245,7 +253,9 @@ def ratings(n_users=300, n_items=40, *, observed=0.3, noise=0.3, min_ratings=10,
         Standard deviation of the Gaussian noise before rounding to stars.
     min_ratings : int, default=10
         Every user rates at least this many dishes (at most ``n_items``).
-    random_state : int, default=0
+    random_state : None, int or numpy.random.Generator, default=0
+        An int gives the same ratings on every run; ``None`` fresh ones
+        (:func:`nmf_teach._validation.check_random_state`).
 
     Returns
     -------
@@ -267,7 +277,7 @@ def ratings(n_users=300, n_items=40, *, observed=0.3, noise=0.3, min_ratings=10,
         raise ValueError(f"n_items must be at least {len(RATING_MENUS)} (one dish per menu), got {n}.")
     if min_ratings > n:
         raise ValueError(f"min_ratings = {min_ratings} but there are only n_items = {n} dishes to rate.")
-    rng = np.random.default_rng(_seed(random_state).randint(2**31))
+    rng = np.random.default_rng(random_integers(check_random_state(random_state), 0, 2**31))
     k = len(RATING_MENUS)
 
     items, item_menu, member = [], np.empty(n, dtype=int), np.zeros((k, n))

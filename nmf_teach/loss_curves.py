@@ -207,8 +207,8 @@ def solver_curves(X, n_components, *, methods=("mu", "pgd", "hals"), sklearn_cd=
     max_iter : int, default=100
     cd_max_iters : sequence of int, optional
         The scikit-learn fits; by default the entries of ``CD_MAX_ITERS`` up to ``max_iter``.
-    random_state : int or None, default=None
-        Seed of the start; ``None`` means 0.
+    random_state : None, int or numpy.random.Generator, default=None
+        Seed of the start (see :func:`nmf_teach.solvers.initialize`).
     repeat : int, default=1
         Best-of-``repeat`` timing, as in :func:`nmf_curve` and :func:`sklearn_cd_curve`.
 

@@ -40,8 +40,11 @@ from ._validation import (
     check_option,
     check_positive_int,
     check_positive_scalar,
+    check_random_state,
+    random_integers,
 )
 from .masked import masked_data
+from .recommend import train_test_split_mask
 
 __all__ = [
     "METHODS",
@@ -115,11 +118,13 @@ def _check_seeds(seeds):
     return [check_nonneg_int(s, f"seeds[{i}]") for i, s in enumerate(values)]
 
 
-def _check_seed(random_state):
-    """``None`` means 0, as everywhere in the package."""
-    if random_state is None:
-        return 0
-    return check_nonneg_int(random_state, "random_state")
+def _first_seed(random_state, n_seeds):
+    """The first of ``n_seeds`` consecutive int seeds: ``random_state`` itself if it is an int,
+    else drawn from :func:`check_random_state` (``None``: fresh; a generator: advanced)."""
+    rng = check_random_state(random_state)
+    if isinstance(random_state, numbers.Integral):
+        return int(random_state)
+    return int(random_integers(rng, 0, 2**31 - n_seeds))
 
 
 def _check_curve(ks, values, name="values"):
@@ -224,8 +229,9 @@ def loss_curve(X, ks, *, method="cd", n_init=1, max_iter=500, tol=1e-4, random_s
     tol : float, default=1e-4
         The stopping tolerance, passed on to the solver (each solver reads it
         its own way; 0 runs all ``max_iter`` iterations of "hals" and "mu").
-    random_state : int or None, default=0
-        ``None`` means 0.
+    random_state : None, int or numpy.random.Generator, default=0
+        For an int, start ``i`` uses the seed ``random_state + i``; ``None`` is
+        fresh randomness (:func:`nmf_teach._validation.check_random_state`).
 
     Returns
     -------
@@ -241,7 +247,7 @@ def loss_curve(X, ks, *, method="cd", n_init=1, max_iter=500, tol=1e-4, random_s
     ks = _check_ks(ks)
     method, max_iter, tol = _check_fit_options(method, max_iter, tol)
     n_init = check_positive_int(n_init, "n_init")
-    seed = _check_seed(random_state)
+    seed = _first_seed(random_state, n_init)
     out = np.full(ks.size, np.inf)
     with _one_blas_thread():
         for i, k in enumerate(ks):
@@ -295,30 +301,6 @@ class HeldoutResult:
         return self.test.std(axis=1, ddof=1) / np.sqrt(n)
 
 
-def _split_masks(M, test_size, n_splits, rng):
-    """``n_splits`` boolean masks, each hiding ``round(test_size · #observed)`` random observed entries."""
-    obs = np.flatnonzero(M)
-    n_test = int(round(test_size * obs.size))
-    if n_test < 1 or n_test >= obs.size:
-        raise ValueError(
-            f"test_size={test_size} hides {n_test} of the {obs.size} observed entries; it must hide at "
-            "least one and leave at least one. Change test_size."
-        )
-    masks = np.zeros((n_splits,) + M.shape, dtype=bool)
-    for s in range(n_splits):
-        masks[s].flat[rng.choice(obs, size=n_test, replace=False)] = True
-        train = M & ~masks[s]
-        for axis, what in ((1, "row"), (0, "column")):
-            empty = ~train.any(axis=axis)
-            if empty.any():
-                i = int(np.argmax(empty))
-                raise ValueError(
-                    f"Split {s} leaves {what} {i} with no training entry, so nothing could predict it; "
-                    "lower test_size or observe more entries of that " + what + "."
-                )
-    return masks
-
-
 def _masked_fit(Y, M, k, seed, max_iter):
     """Masked multiplicative updates from the random start of ``nt.solvers.nmf(Y, k, mask=M, random_state=seed)``.
 
@@ -359,10 +341,12 @@ def heldout_error(X, ks, *, mask=None, test_size=0.1, n_splits=3, random_state=0
         The share of observed entries hidden in each split, in (0, 1).
     n_splits : int, default=3
         Independent random splits.
-    random_state : int or None, default=0
-        Seeds the splits (``numpy.random.default_rng``); the fits of split ``s``
+    random_state : None, int or numpy.random.Generator, default=0
+        Seeds the splits (each drawn by
+        :func:`nmf_teach.recommend.train_test_split_mask`, so every row and
+        column keeps a training entry); for an int the fits of split ``s``
         start from the random factors of seed ``random_state + s``. ``None``
-        means 0.
+        is fresh randomness (:func:`nmf_teach._validation.check_random_state`).
     max_iter : int, default=300
         Iterations of each masked fit (all are run).
 
@@ -395,9 +379,10 @@ def heldout_error(X, ks, *, mask=None, test_size=0.1, n_splits=3, random_state=0
     if not 0 < test_size < 1:
         raise ValueError(f"test_size must be in (0, 1) (a share of the observed entries), got {test_size}.")
     n_splits = check_positive_int(n_splits, "n_splits")
-    seed = _check_seed(random_state)
     max_iter = check_positive_int(max_iter, "max_iter")
-    masks = _split_masks(M, float(test_size), n_splits, np.random.default_rng(seed))
+    rng = check_random_state(random_state)
+    seed = _first_seed(random_state, n_splits)  # for a generator: drawn before the splits
+    masks = np.stack([train_test_split_mask(M, float(test_size), random_state=rng)[1] for _ in range(n_splits)])
     train = np.empty((ks.size, n_splits))
     test = np.empty((ks.size, n_splits))
     with _one_blas_thread():

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_nonneg_int, check_nonnegative, check_positive_int
+from ._validation import check_nonneg_int, check_nonnegative, check_positive_int, check_random_state
 from .masked import check_mask, masked_data
 
 __all__ = [
@@ -60,9 +60,12 @@ def train_test_split_mask(mask, test_size=0.2, random_state=0):
         True where an entry is observed.
     test_size : float or int, default=0.2
         A float in (0, 1) is the share of observed entries to hold out (rounded
-        to the nearest count, at least 1); an int is their number.
-    random_state : int, default=0
-        Seed of the draw (``np.random.default_rng``).
+        to the nearest count, which must be at least 1); an int is their number.
+    random_state : None, int or numpy.random.Generator, default=0
+        Seed of the draw (:func:`nmf_teach._validation.check_random_state`:
+        an int reproduces the split, ``None`` draws a fresh one, a generator
+        is advanced, so repeated calls with one generator give independent
+        splits).
 
     Returns
     -------
@@ -80,23 +83,23 @@ def train_test_split_mask(mask, test_size=0.2, random_state=0):
 
     Notes
     -----
-    Explained in *Predicting missing entries*. The reserve is built by one
+    Explained in *Predicting missing entries*; the held-out curves of
+    *How many components?* (:func:`nmf_teach.rank_selection.heldout_error`)
+    draw their splits with it too. The reserve is built by one
     random observed entry per row, then one per column not yet covered; it is
     as large as ``max(rows, columns)`` and at most their sum.
     """
     M = _as_mask(mask)
     n_obs = int(M.sum())
     n_test = _test_count(test_size, n_obs)
-    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, numbers.Integral):
-        raise TypeError(f"random_state must be an int seed, got {random_state!r}.")
-    rng = np.random.default_rng(int(random_state))
+    rng = check_random_state(random_state)
     keep = _reserve(M, rng)
     candidates = np.flatnonzero(M & ~keep)
     if n_test > candidates.size:
         raise ValueError(
             f"test_size asks for {n_test} test entries, but only {candidates.size} of the {n_obs} observed "
             f"entries can be held out: the other {int(keep.sum())} are each the last training entry of a "
-            "user or an item. Hold out fewer entries."
+            "user or an item, which would be left with no training entry. Hold out fewer entries."
         )
     chosen = rng.choice(candidates, size=n_test, replace=False)
     test = np.zeros(M.shape, dtype=bool)
@@ -126,7 +129,13 @@ def _test_count(test_size, n_obs):
     if isinstance(test_size, numbers.Real):
         if not 0 < test_size < 1:
             raise ValueError(f"test_size as a share must lie strictly between 0 and 1, got {test_size}.")
-        return max(1, int(round(test_size * n_obs)))
+        n_test = int(round(test_size * n_obs))
+        if n_test < 1:
+            raise ValueError(
+                f"test_size={test_size} hides {n_test} of the {n_obs} observed entries; it must hide at "
+                "least one. Raise test_size or pass the number of entries as an int."
+            )
+        return n_test
     raise TypeError(f"test_size must be a float in (0, 1) or a positive int, got {test_size!r}.")
 
 
