@@ -21,6 +21,8 @@ __all__ = [
     "check_option",
     "check_positive_scalar",
     "check_same_shape",
+    "check_problem",
+    "check_integer_labels",
     "check_random_state",
     "random_integers",
 ]
@@ -224,6 +226,55 @@ def check_factor(A, shape, name):
     return arr
 
 
+def check_problem(X, W, H, *, nonnegative=True):
+    """Validate a triple (X, W, H) and return float64 arrays.
+
+    Parameters
+    ----------
+    X : array-like of shape (m, n)
+    W : array-like of shape (m, k)
+    H : array-like of shape (k, n)
+    nonnegative : bool, default=True
+        Whether negative entries of W and H are refused. Gradient descent can
+        leave the non-negative orthant, so the objective itself passes
+        ``False``. X must always be non-negative.
+
+    Returns
+    -------
+    X : ndarray of shape (m, n), dtype float64
+    W : ndarray of shape (m, k), dtype float64
+    H : ndarray of shape (k, n), dtype float64
+
+    Raises
+    ------
+    TypeError
+        If a matrix is None, a string, sparse, or not real numbers.
+    ValueError
+        If a matrix is not 2-D, has NaN/inf or (where refused) negative entries,
+        or the shapes do not fit together as (m, n) ≈ (m, k)(k, n).
+
+    Notes
+    -----
+    Every public function that takes a problem (X, W, H) calls it first.
+    Explained in *The NMF problem*.
+    """
+    check = check_nonnegative if nonnegative else as_matrix
+    X = check_nonnegative(X, "X")
+    W = check(W, "W")
+    H = check(H, "H")
+    m, n = X.shape
+    if W.shape[0] != m:
+        raise ValueError(f"W has {W.shape[0]} rows but X has {m}; W must have shape (m, k) = ({m}, k).")
+    if H.shape[1] != n:
+        raise ValueError(f"H has {H.shape[1]} columns but X has {n}; H must have shape (k, n) = (k, {n}).")
+    if W.shape[1] != H.shape[0]:
+        raise ValueError(
+            f"The ranks disagree: W has {W.shape[1]} columns but H has {H.shape[0]} rows; "
+            "both must equal the number of components k."
+        )
+    return X, W, H
+
+
 def check_same_shape(A, B, names=("A", "B")):
     """Raise ``ValueError`` unless ``A`` and ``B`` have the same shape."""
     if A.shape != B.shape:
@@ -300,3 +351,36 @@ def random_integers(rng, low, high, size=None):
     if isinstance(rng, np.random.Generator):
         return rng.integers(low, high, size=size)
     return rng.randint(low, high, size=size)
+
+
+def check_integer_labels(labels):
+    """A 1-D array of whole numbers as ints; ``TypeError`` naming the first bad entry otherwise.
+
+    Integer dtypes pass; floats and Python objects pass if every entry is a
+    finite whole number (``2.0``); booleans, strings, None and complex numbers
+    are refused.
+    """
+    if labels.dtype == bool:
+        raise TypeError(
+            "labels are booleans; pass cluster numbers 0, ..., k - 1 as integers "
+            "(e.g. labels.astype(int) if True/False really mean clusters 1/0)."
+        )
+    if np.issubdtype(labels.dtype, np.integer):
+        return labels.astype(int)
+    if np.issubdtype(labels.dtype, np.floating) or labels.dtype == object:
+        for i, v in enumerate(labels):
+            ok = (
+                isinstance(v, numbers.Real)
+                and not isinstance(v, (bool, np.bool_))
+                and np.isfinite(v)
+                and float(v).is_integer()
+            )
+            if not ok:
+                raise TypeError(
+                    f"labels must be integers 0, ..., k - 1, but labels[{i}] = {v!r} "
+                    f"(of type {type(v).__name__}) is not a whole number."
+                )
+        return labels.astype(float).astype(int)
+    raise TypeError(
+        f"labels must be integers 0, ..., k - 1, got dtype {labels.dtype} (first entry {labels[0]!r})."
+    )

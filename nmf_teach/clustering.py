@@ -35,9 +35,10 @@ from ._validation import (
     check_nonnegative,
     check_positive_int,
     check_positive_scalar,
+    check_integer_labels,
     check_random_state,
 )
-from .nmf_vs_pca import _integer_labels, one_hot, row_cosines
+from .nmf_vs_pca import one_hot, row_cosines
 
 __all__ = [
     "soft_assignments",
@@ -154,7 +155,7 @@ def _labels(labels, m, n_components):
     arr = np.asarray(labels)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"labels must be a non-empty 1-D array, got shape {arr.shape}.")
-    arr = _integer_labels(arr)
+    arr = check_integer_labels(arr)
     if m is not None and arr.size != m:
         raise ValueError(f"labels has {arr.size} entries but X has {m} rows; give one label per sample.")
     if arr.min() < 0:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import check_positive_int, check_factor, check_n_components, check_nonnegative, check_option
-from .objective import _loss
+from .objective import loss
 from .solvers import initialize, nmf
 from .updates import METHODS
 
@@ -166,7 +166,7 @@ def sklearn_cd_curve(X, W0, H0, *, max_iters=CD_MAX_ITERS, repeat=1):
     if any(b <= a for a, b in zip(iters, iters[1:])):
         raise ValueError(f"max_iters must be strictly increasing, got {max_iters!r}.")
     k = W0.shape[1]
-    losses, times = [_loss(X, W0, H0)], [0.0]
+    losses, times = [loss(X, W0, H0)], [0.0]
     W, H = W0, H0
     for n_iter in iters:
         best = np.inf
@@ -181,7 +181,7 @@ def sklearn_cd_curve(X, W0, H0, *, max_iters=CD_MAX_ITERS, repeat=1):
                     alpha_W=0.0, alpha_H=0.0, shuffle=False,
                 )
                 best = min(best, time.perf_counter() - t0)
-        losses.append(_loss(X, W, H))
+        losses.append(loss(X, W, H))
         times.append(best)
     return SolverCurve("sklearn cd", np.array([0, *iters]), np.asarray(losses), np.asarray(times), W, H)
 

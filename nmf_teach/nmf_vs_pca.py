@@ -14,11 +14,9 @@ Each function turns one sentence of that chapter into a number:
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._validation import check_positive_int, as_matrix, check_n_components, check_positive_scalar
+from ._validation import as_matrix, check_integer_labels, check_n_components, check_positive_int, check_positive_scalar
 
 __all__ = [
     "negative_fraction",
@@ -169,39 +167,6 @@ def storage_ratio(m, n, k):
     return (m * k + k * n) / (m * n)
 
 
-def _integer_labels(labels):
-    """A 1-D array of whole numbers as ints; ``TypeError`` naming the first bad entry otherwise.
-
-    Integer dtypes pass; floats and Python objects pass if every entry is a
-    finite whole number (``2.0``); booleans, strings, None and complex numbers
-    are refused.
-    """
-    if labels.dtype == bool:
-        raise TypeError(
-            "labels are booleans; pass cluster numbers 0, ..., k - 1 as integers "
-            "(e.g. labels.astype(int) if True/False really mean clusters 1/0)."
-        )
-    if np.issubdtype(labels.dtype, np.integer):
-        return labels.astype(int)
-    if np.issubdtype(labels.dtype, np.floating) or labels.dtype == object:
-        for i, v in enumerate(labels):
-            ok = (
-                isinstance(v, numbers.Real)
-                and not isinstance(v, (bool, np.bool_))
-                and np.isfinite(v)
-                and float(v).is_integer()
-            )
-            if not ok:
-                raise TypeError(
-                    f"labels must be integers 0, ..., k - 1, but labels[{i}] = {v!r} "
-                    f"(of type {type(v).__name__}) is not a whole number."
-                )
-        return labels.astype(float).astype(int)
-    raise TypeError(
-        f"labels must be integers 0, ..., k - 1, got dtype {labels.dtype} (first entry {labels[0]!r})."
-    )
-
-
 def one_hot(labels, n_components=None):
     """The one-hot weight matrix of a clustering: ``W[i, labels[i]] = 1``.
 
@@ -229,7 +194,7 @@ def one_hot(labels, n_components=None):
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.size == 0:
         raise ValueError(f"labels must be a non-empty 1-D array, got shape {labels.shape}.")
-    labels = _integer_labels(labels)
+    labels = check_integer_labels(labels)
     if labels.min() < 0:
         raise ValueError(f"labels must be >= 0; the smallest is {labels.min()}.")
     k = int(labels.max()) + 1 if n_components is None else check_n_components(n_components)

@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_positive_int, check_positive_scalar
-from .objective import check_problem
+from ._validation import check_positive_int, check_positive_scalar, check_problem
 
 __all__ = [
     "penalty_weights",
