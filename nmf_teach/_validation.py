@@ -1,5 +1,11 @@
 """Input checks shared by every public function of :mod:`nmf_teach`.
 
+:func:`as_real_array` is the one "is this a real array" check; the others build
+on it. A public function declares its parameters in one table with
+:func:`validate_params` (scikit-learn's ``_parameter_constraints`` are the
+model), or, where a rule depends on another argument (a factor's shape, a
+mask's), calls the checks below itself.
+
 Each check turns bad input into a ``ValueError`` or ``TypeError`` whose message
 says what is wrong and where (for example how many negative entries a matrix
 has and the position and value of the first one), so a reader never meets a
@@ -8,11 +14,14 @@ silent NaN or a raw numpy broadcasting error.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
 
 import numpy as np
 
 __all__ = [
+    "as_real_array",
     "as_matrix",
     "check_nonnegative",
     "check_n_components",
@@ -25,6 +34,14 @@ __all__ = [
     "check_integer_labels",
     "check_random_state",
     "random_integers",
+    "validate_params",
+    "matrix",
+    "integer",
+    "real",
+    "options",
+    "boolean",
+    "random_state",
+    "optional",
 ]
 
 
@@ -42,6 +59,90 @@ def _is_sparse(A):
     except ImportError:  # pragma: no cover - scipy is a dependency of scikit-learn
         return hasattr(A, "nnz")
     return bool(sparse.issparse(A))
+
+
+def as_real_array(A, name, *, ndim=None, what="an array of real numbers", shape_text=None,
+                  allow_bool=True, allow_empty=False, finite=True):
+    """The one "is this a real array" check: ``A`` as a float64 array, or a clear error.
+
+    Every function of the package that takes an array of numbers (a matrix, a
+    signal, an image, a point) turns it into one here, so the same mistakes get
+    the same messages everywhere.
+
+    Parameters
+    ----------
+    A : array-like
+    name : str
+        The argument's name in error messages, e.g. ``"X"`` or ``"signal"``.
+    ndim : int or tuple of int, optional
+        The numbers of dimensions accepted (any when None).
+    what : str
+        What ``A`` must be, in words, for the messages ("a 1-D array of samples").
+    shape_text : str, optional
+        How the accepted dimensions are said in the message about them (e.g.
+        ``"2-D (a matrix)"``); built from ``ndim`` when None.
+    allow_bool : bool, default=True
+        Whether a boolean array is accepted (as 0.0 and 1.0).
+    allow_empty : bool, default=False
+        Whether an array without entries is accepted.
+    finite : bool, default=True
+        Whether NaN and infinite entries are refused.
+
+    Returns
+    -------
+    ndarray, dtype float64
+        ``A`` itself when it already is one.
+
+    Raises
+    ------
+    TypeError
+        For None, a string, a scipy sparse matrix, complex or non-numeric entries
+        (and booleans unless ``allow_bool``).
+    ValueError
+        For ragged input, the wrong number of dimensions, an empty array, or (with
+        ``finite``) NaN or infinite entries, with the count and the first one.
+    """
+    if A is None:
+        raise TypeError(f"{name} is None; {name} must be {what}.")
+    if isinstance(A, (str, bytes)):
+        raise TypeError(f"{name} is a string ({A!r}); {name} must be {what}.")
+    if _is_sparse(A):
+        raise TypeError(
+            f"{name} is a scipy sparse matrix ({type(A).__name__}); sparse input is not "
+            f"supported here. Pass a dense array instead, e.g. {name}.toarray()."
+        )
+    try:
+        arr = np.asarray(A)
+    except Exception as exc:  # ragged lists and the like
+        raise ValueError(
+            f"{name} could not be turned into an array ({exc}); {name} must be {what}, "
+            "with rows of equal length."
+        ) from None
+    if arr.dtype == object:
+        raise ValueError(f"{name} has rows of different lengths or non-numeric entries; {name} must be {what}.")
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} has complex entries (got dtype {arr.dtype}); {name} must be {what}.")
+    if not (np.issubdtype(arr.dtype, np.number) or (allow_bool and arr.dtype == bool)):
+        raise TypeError(f"{name} has dtype {arr.dtype}; expected real numbers: {name} must be {what}.")
+    if ndim is not None:
+        ndims = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in ndims:
+            said = shape_text or " or ".join(f"{d}-D" for d in ndims)
+            raise ValueError(
+                f"{name} must be {said}, but it has {arr.ndim} dimension(s) and shape {arr.shape}."
+            )
+    if arr.size == 0 and not allow_empty:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one entry.")
+    arr = np.asarray(arr, dtype=np.float64)
+    if finite and arr.size:
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            where = _first_index(bad)
+            at = f"{name}[{', '.join(map(str, where))}]" if where else name
+            raise ValueError(
+                f"{name} has {int(bad.sum())} NaN or infinite entries; the first is {at} = {arr[where]}."
+            )
+    return arr
 
 
 def as_matrix(A, name="X", *, allow_empty=False):
@@ -64,37 +165,10 @@ def as_matrix(A, name="X", *, allow_empty=False):
 
     Raises
     ------
-    TypeError
-        If ``A`` is ``None``, a string, a scipy sparse matrix (pass ``A.toarray()``),
-        or holds non-numeric or complex values.
-    ValueError
-        If ``A`` is not 2-D, is empty, or has NaN or infinite entries.
+    TypeError, ValueError
+        As :func:`as_real_array` (a 2-D array); an empty matrix unless ``allow_empty``.
     """
-    if A is None:
-        raise TypeError(f"{name} is None; expected a 2-D array of real numbers.")
-    if isinstance(A, (str, bytes)):
-        raise TypeError(f"{name} is a string; expected a 2-D array of real numbers.")
-    if _is_sparse(A):
-        raise TypeError(
-            f"{name} is a scipy sparse matrix ({type(A).__name__}); sparse input is not "
-            f"supported here. Pass a dense array instead, e.g. {name}.toarray()."
-        )
-    try:
-        arr = np.asarray(A)
-    except Exception as exc:  # ragged lists and the like
-        raise ValueError(
-            f"{name} could not be turned into an array ({exc}); expected a 2-D array "
-            "of real numbers with rows of equal length."
-        ) from None
-    if arr.dtype == object:
-        raise ValueError(
-            f"{name} has rows of different lengths or non-numeric entries; expected a 2-D "
-            "array of real numbers."
-        )
-    if np.iscomplexobj(arr):
-        raise TypeError(f"{name} has complex entries (dtype {arr.dtype}); NMF needs real numbers.")
-    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"{name} has dtype {arr.dtype}; expected real numbers.")
+    arr = as_real_array(A, name, what="a 2-D array of real numbers", allow_empty=True, finite=False)
     if arr.ndim != 2:
         raise ValueError(
             f"{name} must be 2-D (a matrix), but it has {arr.ndim} dimension(s) and shape "
@@ -102,16 +176,7 @@ def as_matrix(A, name="X", *, allow_empty=False):
         )
     if arr.size == 0 and not allow_empty:
         raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one row and one column.")
-    arr = np.asarray(arr, dtype=np.float64)
-    if arr.size:
-        bad = ~np.isfinite(arr)
-        if bad.any():
-            where = _first_index(bad)
-            raise ValueError(
-                f"{name} has {int(bad.sum())} NaN or infinite entries; the first is "
-                f"{name}[{where[0]}, {where[1]}] = {arr[where]}."
-            )
-    return arr
+    return as_real_array(arr, name, allow_empty=True)
 
 
 def check_nonnegative(A, name="X", *, allow_empty=False):
@@ -384,3 +449,112 @@ def check_integer_labels(labels):
     raise TypeError(
         f"labels must be integers 0, ..., k - 1, got dtype {labels.dtype} (first entry {labels[0]!r})."
     )
+
+
+# ----------------------------------------------------------------------------- declared constraints
+#
+# Each public function declares what its parameters must be in one table, as scikit-learn's
+# estimators do with ``_parameter_constraints``; :func:`validate_params` applies the table
+# before the function body runs. A rule is a small callable ``rule(value, name) -> value``
+# built from the checks above, so the messages are the same wherever a rule is used; the
+# value it returns (an array turned to float64, an int) is what the function receives.
+
+
+class _Rule:
+    """A parameter constraint: ``rule(value, name)`` returns the checked value or raises."""
+
+    def __init__(self, check, text):
+        self._check = check
+        self.text = text
+
+    def __call__(self, value, name):
+        return self._check(value, name)
+
+    def __repr__(self):
+        return self.text
+
+
+def matrix(*, nonnegative=False, allow_empty=False):
+    """A finite 2-D real array (:func:`as_matrix`), non-negative if asked (:func:`check_nonnegative`)."""
+    check = check_nonnegative if nonnegative else as_matrix
+    return _Rule(lambda v, name: check(v, name, allow_empty=allow_empty),
+                 "a non-negative matrix" if nonnegative else "a real matrix")
+
+
+def integer(low=1):
+    """An int ``>= low`` (``low`` is 0 or 1): :func:`check_nonneg_int` or :func:`check_positive_int`."""
+    if low not in (0, 1):
+        raise ValueError("integer(low) supports low = 0 or 1")
+    return _Rule(check_nonneg_int if low == 0 else check_positive_int,
+                 "a non-negative int" if low == 0 else "a positive int")
+
+
+def real(*, allow_zero=False):
+    """A finite real number ``> 0`` (``>= 0`` with ``allow_zero``): :func:`check_positive_scalar`."""
+    return _Rule(lambda v, name: check_positive_scalar(v, name, allow_zero=allow_zero),
+                 "a non-negative real" if allow_zero else "a positive real")
+
+
+def options(*allowed):
+    """One of the strings ``allowed`` (:func:`check_option`)."""
+    return _Rule(lambda v, name: check_option(v, set(allowed), name), f"one of {sorted(allowed)}")
+
+
+def boolean():
+    """True or False (numpy booleans too)."""
+    def check(value, name):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{name} must be True or False, got {value!r}.")
+        return bool(value)
+    return _Rule(check, "a bool")
+
+
+def random_state():
+    """None, an int >= 0, a Generator or a RandomState (:func:`check_random_state`); passed on unchanged."""
+    def check(value, name):
+        check_random_state(value, name)
+        return value
+    return _Rule(check, "a random_state")
+
+
+def optional(rule):
+    """``rule``, or None (passed on as None)."""
+    return _Rule(lambda v, name: None if v is None else rule(v, name), f"None or {rule!r}")
+
+
+def validate_params(constraints):
+    """Check a function's parameters against a table before it runs.
+
+    Parameters
+    ----------
+    constraints : dict of str to rule
+        ``{parameter name: rule}``, rules from :func:`matrix`, :func:`integer`,
+        :func:`real`, :func:`options`, :func:`boolean`, :func:`random_state`,
+        :func:`optional`. Parameters left out are checked by the function itself
+        (those whose rule depends on another argument, such as a factor's shape).
+
+    Returns
+    -------
+    decorator
+        The decorated function keeps its name, docstring and signature; the
+        table is its ``_parameter_constraints``. A rule checks an argument only
+        when it is passed (the defaults are valid by construction).
+    """
+    def decorate(func):
+        signature = inspect.signature(func)
+        unknown = set(constraints) - set(signature.parameters)
+        if unknown:
+            raise TypeError(f"{func.__qualname__} has no parameter(s) {sorted(unknown)} named in its constraints")
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            for name, rule in constraints.items():
+                if name in bound.arguments:
+                    bound.arguments[name] = rule(bound.arguments[name], name)
+            return func(*bound.args, **bound.kwargs)
+
+        wrapper._parameter_constraints = dict(constraints)
+        return wrapper
+
+    return decorate

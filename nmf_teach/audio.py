@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_nonnegative, check_positive_int, check_positive_scalar, check_random_state
+from ._validation import as_real_array, check_nonnegative, check_positive_int, check_positive_scalar, check_random_state
 
 __all__ = [
     "Spectrogram",
@@ -48,19 +48,7 @@ __all__ = [
 
 def _as_signal(signal, name="signal"):
     """``signal`` as a finite 1-D float64 array with at least one sample, or raise."""
-    if signal is None or isinstance(signal, (str, bytes)):
-        raise TypeError(f"{name} must be a 1-D array of samples, got {signal!r}.")
-    arr = np.asarray(signal)
-    if arr.dtype == object or np.iscomplexobj(arr) or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}.")
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array of samples, got shape {arr.shape}.")
-    arr = arr.astype(np.float64)
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(f"{name} has {int(bad.sum())} NaN or infinite samples; the first is {name}[{i}].")
-    return arr
+    return as_real_array(signal, name, ndim=1, what="a non-empty 1-D array of samples", allow_bool=False)
 
 
 def _check_rate(rate):

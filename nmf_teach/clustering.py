@@ -33,11 +33,10 @@ from ._validation import (
     as_matrix,
     check_n_components,
     check_nonnegative,
-    check_positive_int,
-    check_positive_scalar,
     check_integer_labels,
     check_random_state,
 )
+from ._validation import integer, matrix, random_state, real, validate_params
 from .nmf_vs_pca import one_hot, row_cosines
 
 __all__ = [
@@ -258,6 +257,7 @@ def normalized_indicator(labels, n_components=None):
     return G / np.sqrt(G.sum(axis=0))
 
 
+@validate_params({"W": matrix()})
 def orthogonality_error(W):
     """How far the columns of ``W`` are from orthogonal, whatever their lengths.
 
@@ -282,7 +282,6 @@ def orthogonality_error(W):
     -----
     Explained in *Clustering, identification and classification*.
     """
-    W = as_matrix(W, "W")
     norms = np.linalg.norm(W, axis=0)
     if (norms == 0).any():
         raise ValueError(f"column {int(np.argmin(norms))} of W is zero; its direction is undefined.")
@@ -290,6 +289,7 @@ def orthogonality_error(W):
     return float(np.linalg.norm(cos - np.eye(W.shape[1])))
 
 
+@validate_params({"W": matrix(), "rel_tol": real(allow_zero=True)})
 def support_sizes(W, rel_tol=0.0):
     """How many parts each sample uses: the entries of each row above ``rel_tol`` times its largest.
 
@@ -310,8 +310,6 @@ def support_sizes(W, rel_tol=0.0):
     -----
     Explained in *Clustering, identification and classification*.
     """
-    W = as_matrix(W, "W")
-    rel_tol = check_positive_scalar(rel_tol, "rel_tol", allow_zero=True)
     A = np.abs(W)
     return ((A > 0) & (A > rel_tol * A.max(axis=1, keepdims=True))).sum(axis=1)
 
@@ -365,6 +363,8 @@ def _top_direction(Xc):
     return float(np.linalg.norm(Xc @ u)), u
 
 
+@validate_params({"X": matrix(nonnegative=True), "n_components": integer(), "n_init": integer(), "max_iter": integer(),
+                  "random_state": random_state()})
 def orthogonal_nmf(X, n_components, *, labels0=None, n_init=1, max_iter=100, random_state=0):
     """Orthogonal NMF: ``min ‖X − WH‖²_F`` over ``W ≥ 0`` with ``WᵀW = I`` and ``H ≥ 0``.
 
@@ -425,10 +425,7 @@ def orthogonal_nmf(X, n_components, *, labels0=None, n_init=1, max_iter=100, ran
     C. Ding, X. He and H. D. Simon, "On the equivalence of nonnegative matrix
     factorization and spectral clustering", SIAM SDM 2005, pp. 606–610.
     """
-    X = check_nonnegative(X, "X")
-    k = check_n_components(n_components)
-    n_init = check_positive_int(n_init, "n_init")
-    max_iter = check_positive_int(max_iter, "max_iter")
+    k = n_components
     sq = (X**2).sum(axis=1)
     nonzero = np.flatnonzero(sq > 0)
     if nonzero.size < k:

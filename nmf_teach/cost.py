@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import check_option, check_positive_int
+from ._validation import integer, options, validate_params
 
 __all__ = [
     "matmul_flops",
@@ -38,6 +39,7 @@ ORDERS = ("cheap", "naive")
 LOSS_FORMULAS = ("direct", "tracked")
 
 
+@validate_params({"a": integer(), "b": integer(), "c": integer()})
 def matmul_flops(a, b, c):
     """Flops of the product of an (a, b) matrix with a (b, c) matrix: ``2abc``.
 
@@ -54,12 +56,10 @@ def matmul_flops(a, b, c):
     -----
     Explained in *Gradient descent vs multiplicative update*.
     """
-    a = check_positive_int(a, "a")
-    b = check_positive_int(b, "b")
-    c = check_positive_int(c, "c")
     return 2 * a * b * c
 
 
+@validate_params({"m": integer(), "n": integer(), "k": integer(), "method": options("mu", "gd", "pgd"), "order": options(*ORDERS)})
 def iteration_flops(m, n, k, *, method="mu", order="cheap"):
     """Flops of one full iteration (W, then H) of an NMF update rule.
 
@@ -93,11 +93,6 @@ def iteration_flops(m, n, k, *, method="mu", order="cheap"):
 
     Explained in *Gradient descent vs multiplicative update*.
     """
-    m = check_positive_int(m, "m")
-    n = check_positive_int(n, "n")
-    k = check_positive_int(k, "k")
-    method = check_option(method, ("mu", "gd", "pgd"), "method")
-    order = check_option(order, ORDERS, "order")
     per_entry = {"mu": 2, "gd": 4, "pgd": 5}[method]
     # W update: numerator X Hᵀ, curvature W H Hᵀ
     w = matmul_flops(m, n, k)
@@ -112,6 +107,7 @@ def iteration_flops(m, n, k, *, method="mu", order="cheap"):
     return w + h + per_entry * (m * k + k * n)
 
 
+@validate_params({"m": integer(), "n": integer(), "k": integer(), "sweeps": integer()})
 def hals_iteration_flops(m, n, k, *, sweeps=1):
     """Flops of one full HALS iteration (W, then H), counted as :func:`iteration_flops` counts MU.
 
@@ -154,10 +150,6 @@ def hals_iteration_flops(m, n, k, *, sweeps=1):
     hierarchical ALS algorithms for nonnegative matrix factorization. Neural
     Computation, 24(4), 1085–1105.
     """
-    m = check_positive_int(m, "m")
-    n = check_positive_int(n, "n")
-    k = check_positive_int(k, "k")
-    sweeps = check_positive_int(sweeps, "sweeps")
     products = matmul_flops(m, n, k) + matmul_flops(k, n, k)  # X Hᵀ, H Hᵀ
     products += matmul_flops(k, m, n) + matmul_flops(k, m, k)  # Wᵀ X, Wᵀ W
     sweep = k * (matmul_flops(m, k, 1) + 4 * m)  # the k columns of W

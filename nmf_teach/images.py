@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_matrix, check_positive_int, check_positive_scalar
+from ._validation import as_real_array, as_matrix, check_positive_int, check_positive_scalar
 
 __all__ = ["LUMA_WEIGHTS", "sample_image", "grayscale", "downsample", "psnr", "tile"]
 
@@ -33,24 +33,8 @@ _SAMPLE_IMAGES = ("china.jpg", "flower.jpg")
 
 def _as_array(A, name, *, ndim=None):
     """``A`` as a finite real float64 array (any number of dimensions unless ``ndim``), or raise."""
-    if A is None or isinstance(A, (str, bytes)):
-        raise TypeError(f"{name} must be an array of real numbers, got {A!r}.")
-    try:
-        arr = np.asarray(A)
-    except Exception as exc:  # ragged lists and the like
-        raise ValueError(f"{name} could not be turned into an array ({exc}).") from None
-    if arr.dtype == object or np.iscomplexobj(arr) or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}.")
-    if ndim is not None and arr.ndim not in ndim:
-        raise ValueError(f"{name} must have {' or '.join(map(str, ndim))} dimensions, got shape {arr.shape}.")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape}).")
-    arr = arr.astype(np.float64)
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        where = tuple(int(i) for i in np.unravel_index(int(np.argmax(bad)), arr.shape))
-        raise ValueError(f"{name} has {int(bad.sum())} NaN or infinite entries; the first is at {where}.")
-    return arr
+    shape_text = None if ndim is None else "an array with " + " or ".join(map(str, ndim)) + " dimensions"
+    return as_real_array(A, name, ndim=ndim, shape_text=shape_text)
 
 
 def grayscale(image):

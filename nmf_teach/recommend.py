@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_nonneg_int, check_nonnegative, check_positive_int, check_random_state
+from ._validation import as_real_array, check_random_state
+from ._validation import boolean, integer, matrix, random_state, validate_params
 from .masked import check_mask, masked_data
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
 # ----------------------------------------------------------------------------- split
 
 
+@validate_params({"random_state": random_state()})
 def train_test_split_mask(mask, test_size=0.2, random_state=0):
     """Split the observed entries of ``mask`` into a training and a test mask.
 
@@ -212,6 +214,7 @@ def _user_means(Y, M):
     return means
 
 
+@validate_params({"center": boolean(), "min_common": integer(low=0)})
 def user_similarity(X, mask, *, center=True, min_common=2):
     """Cosine similarity of every pair of users over the items both observed.
 
@@ -248,9 +251,6 @@ def user_similarity(X, mask, *, center=True, min_common=2):
     ``S = ZZᵀ / sqrt((Z∘Z)Mᵀ ∘ M(Z∘Z)ᵀ)``.
     """
     Y, M = masked_data(X, mask)
-    min_common = check_nonneg_int(min_common, "min_common")
-    if not isinstance(center, (bool, np.bool_)):
-        raise TypeError(f"center must be True or False, got {center!r}.")
     return _user_similarity(Y, M, bool(center), min_common)
 
 
@@ -268,6 +268,7 @@ def _user_similarity(Y, M, center, min_common):
     return S, common
 
 
+@validate_params({"n_neighbors": integer(), "center": boolean(), "min_common": integer(low=0)})
 def user_knn(X, mask, n_neighbors=20, *, center=True, min_common=2):
     """User-based neighbourhood method: predict from the most similar users who rated the item.
 
@@ -314,10 +315,6 @@ def user_knn(X, mask, n_neighbors=20, *, center=True, min_common=2):
     for recommender systems. Computer, 42(8), 30–37.
     """
     Y, M = masked_data(X, mask)
-    n_neighbors = check_positive_int(n_neighbors, "n_neighbors")
-    min_common = check_nonneg_int(min_common, "min_common")
-    if not isinstance(center, (bool, np.bool_)):
-        raise TypeError(f"center must be True or False, got {center!r}.")
     S, _ = _user_similarity(Y, M, bool(center), min_common)
     mu = _user_means(Y, M)
     R = np.where(M, Y - mu[:, None], 0.0) if center else Y
@@ -382,16 +379,7 @@ def rmse(X, X_hat, mask):
 
 
 def _scored(A, name):
-    if A is None or isinstance(A, (str, bytes)):
-        raise TypeError(f"{name} must be a 2-D array of real numbers, got {type(A).__name__}.")
-    arr = np.asarray(A)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"{name} has dtype {arr.dtype}; expected real numbers.")
-    if np.iscomplexobj(arr):
-        raise TypeError(f"{name} has complex entries; expected real numbers.")
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D, got shape {arr.shape}.")
-    return arr.astype(np.float64)
+    return as_real_array(A, name, ndim=2, what="a 2-D array of real numbers", finite=False)
 
 
 # ----------------------------------------------------------------------------- top-N
@@ -472,6 +460,7 @@ def _label(labels, index, kind, *, len_name, quote=False):
     return f"'{labels[index]}'" if quote else str(labels[index])
 
 
+@validate_params({"W": matrix(nonnegative=True), "H": matrix(nonnegative=True), "n": integer()})
 def top_n(W, H, user, n=5, *, exclude=None):
     """The ``n`` items with the highest predicted value ``(WH)[user, j]``, each with its explanation.
 
@@ -508,8 +497,6 @@ def top_n(W, H, user, n=5, *, exclude=None):
     components, ``Σ_r W[user, r] H[r, j]``, so every recommendation says which
     component (taste) it comes from and through which weight.
     """
-    W = check_nonnegative(W, "W")
-    H = check_nonnegative(H, "H")
     if W.shape[1] != H.shape[0]:
         raise ValueError(
             f"W has {W.shape[1]} columns but H has {H.shape[0]} rows; both must equal the number of components k."
@@ -518,7 +505,6 @@ def top_n(W, H, user, n=5, *, exclude=None):
         raise TypeError(f"user must be an int (a row of W), got {user!r}.")
     if not 0 <= user < W.shape[0]:
         raise ValueError(f"user = {user} is out of range: W has {W.shape[0]} rows (users 0 to {W.shape[0] - 1}).")
-    n = check_positive_int(n, "n")
     n_items = H.shape[1]
     allowed = np.ones(n_items, dtype=bool)
     if exclude is not None:
