@@ -16,7 +16,7 @@ from collections import namedtuple
 import numpy as np
 
 from ._validation import check_n_components, check_nonneg_int, check_positive_int, check_positive_scalar
-from .solvers import _seed
+from ._validation import check_random_state, random_integers
 
 __all__ = [
     "LabeledMatrix", "food_orders", "food_orders_truth", "planted_nmf", "digits", "Ratings", "RATING_MENUS", "ratings",
@@ -109,7 +109,7 @@ def planted_nmf(m, n, n_components, *, noise=0.0, random_state=0):
     n = check_positive_int(n, "n")
     k = check_n_components(n_components)
     noise = check_positive_scalar(noise, "noise", allow_zero=True)
-    rng = _seed(random_state)
+    rng = check_random_state(random_state)
     W = rng.uniform(size=(m, k))
     H = rng.uniform(size=(k, n))
     X = W @ H
@@ -267,7 +267,7 @@ def ratings(n_users=300, n_items=40, *, observed=0.3, noise=0.3, min_ratings=10,
         raise ValueError(f"n_items must be at least {len(RATING_MENUS)} (one dish per menu), got {n}.")
     if min_ratings > n:
         raise ValueError(f"min_ratings = {min_ratings} but there are only n_items = {n} dishes to rate.")
-    rng = np.random.default_rng(_seed(random_state).randint(2**31))
+    rng = np.random.default_rng(random_integers(check_random_state(random_state), 0, 2**31))
     k = len(RATING_MENUS)
 
     items, item_menu, member = [], np.empty(n, dtype=int), np.zeros((k, n))

@@ -26,7 +26,7 @@ import numpy as np
 from ._validation import check_positive_int, check_n_components
 from .linalg import _safe_divide, numerical_gradient
 from .objective import _gradient_H, _gradient_W, _loss
-from .solvers import _seed
+from ._validation import check_random_state
 from .updates import _mu_H, _mu_W
 
 __all__ = ["DerivationStep", "mu_derivation", "verify_derivation", "random_problem"]
@@ -119,7 +119,7 @@ def random_problem(m=6, n=5, k=3, *, random_state=0):
     m = check_positive_int(m, "m")
     n = check_positive_int(n, "n")
     k = check_positive_int(k, "k")
-    rng = _seed(random_state)
+    rng = check_random_state(random_state)
     return (rng.uniform(0.1, 1.0, size=(m, n)), rng.uniform(0.1, 1.0, size=(m, k)),
             rng.uniform(0.1, 1.0, size=(k, n)))
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _kernels as K
 from ._validation import as_matrix, check_factor
-from .linalg import EPS
 
 __all__ = ["check_mask", "masked_data", "masked_loss", "masked_mu_update_W", "masked_mu_update_H"]
 
@@ -152,10 +152,7 @@ def _factors(W, H, shape):
 
 
 def _masked_loss(Y, M, W, H):
-    R = W @ H
-    R -= Y
-    R *= M
-    return float(np.vdot(R, R))
+    return K.masked_loss(Y, M, W, H)
 
 
 def masked_mu_update_W(X, W, H, mask):
@@ -208,24 +205,11 @@ def masked_mu_update_H(X, W, H, mask):
 
 
 def _masked_mu_W(Y, M, W, H):
-    """In place on W."""
-    P = W @ H
-    P *= M
-    den = P @ H.T
-    den[den == 0] = EPS
-    num = Y @ H.T
-    num /= den
-    W *= num
-    return W
+    """In place on W: :func:`nmf_teach._kernels.masked_mu_factor`."""
+    return K.masked_mu_factor(W, H.T, Y, M)
 
 
 def _masked_mu_H(Y, M, W, H):
-    """In place on H."""
-    P = W @ H
-    P *= M
-    den = W.T @ P
-    den[den == 0] = EPS
-    num = W.T @ Y
-    num /= den
-    H *= num
+    """In place on H: the same kernel, by transposition."""
+    K.masked_mu_factor(H.T, W, Y.T, M.T)
     return H
