@@ -52,10 +52,12 @@ def dot_AX(A, X):
 
 
 def sqnorm(X):
-    """``‖X‖²_F`` (for sparse X, of its stored values, which are canonical here)."""
+    """``‖X‖²_F``, summed in float64 (for sparse X, of its stored values, which are canonical here)."""
     d = X.data if is_sparse(X) else X
     d = d.ravel()
-    return float(np.dot(d, d))
+    if d.dtype == np.float64:
+        return float(np.dot(d, d))
+    return float(np.einsum("i,i->", d, d, dtype=np.float64))
 
 
 def coords(X):
@@ -320,10 +322,11 @@ def direct_below(dtype):
     """Below this share of ‖X‖²_F the tracked loss loses its digits and is recomputed directly.
 
     The three terms of :func:`tracked_loss` are each about ‖X‖² and carry a
-    relative error of about the dtype's eps; relative to the loss that is
-    ``eps / share``: below 1e-11 for float64 at 1e-4, about 1e-4 for float32 at 1e-3.
+    relative error of about ``sqrt(m) eps`` (WᵀX is a sum of m products);
+    relative to the loss that is ``sqrt(m) eps / share``: below 1e-10 for
+    float64 at 1e-4, about 1e-5 for float32 at 1e-2.
     """
-    return 1e-4 if np.dtype(dtype) == np.float64 else 1e-3
+    return 1e-4 if np.dtype(dtype) == np.float64 else 1e-2
 
 
 def tracked_loss(xx, WtX, WtW, H, HHt):
@@ -333,10 +336,11 @@ def tracked_loss(xx, WtX, WtW, H, HHt):
     caller evaluates the loss directly) when the result is below
     :func:`direct_below` of ‖X‖², where the cancellation would eat the digits.
     """
+    share = direct_below(H.dtype)
     if H.dtype != np.float64:
         WtX, H, WtW, HHt = (a.astype(np.float64) for a in (WtX, H, WtW, HHt))
     loss = xx - 2.0 * float(np.vdot(WtX, H)) + float(np.vdot(WtW, HHt))
-    return loss if loss >= direct_below(H.dtype if H.dtype == np.float64 else np.float32) * xx else None
+    return loss if loss >= share * xx else None
 
 
 def frobenius_loss(X, W, H, rc=None):
@@ -348,10 +352,13 @@ def frobenius_loss(X, W, H, rc=None):
     if rc is None:
         R = W @ H
         np.subtract(R, X, out=R)
-        return float(np.vdot(R, R))
-    wh = values_at(W, H.T, *rc).astype(np.float64)
+        if R.dtype == np.float64:
+            return float(np.vdot(R, R))
+        return float(np.einsum("ij,ij->", R, R, dtype=np.float64))
+    W, H = W.astype(np.float64, copy=False), H.astype(np.float64, copy=False)  # (m, k), (k, n): cheap
+    wh = values_at(W, H.T, *rc)
     r = X.data - wh
-    at_zeros = float(np.vdot((W.T @ W).astype(np.float64), (H @ H.T).astype(np.float64))) - float(wh @ wh)
+    at_zeros = float(np.vdot(W.T @ W, H @ H.T)) - float(wh @ wh)
     return float(r @ r) + max(at_zeros, 0.0)
 
 

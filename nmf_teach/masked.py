@@ -79,7 +79,7 @@ def masked_data(X, mask):
 
     Returns
     -------
-    Y : ndarray of shape (m, n), float64
+    Y : ndarray of shape (m, n), float32 if X is float32, else float64
         X where observed, 0 elsewhere.
     M : ndarray of bool, shape (m, n)
 
@@ -98,7 +98,7 @@ def masked_data(X, mask):
         raise TypeError(f"X has complex entries (dtype {arr.dtype}); NMF needs real numbers.")
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(f"X must be a non-empty 2-D array, got shape {arr.shape}.")
-    arr = arr.astype(np.float64)
+    arr = arr.astype(np.float32 if arr.dtype == np.float32 else np.float64)  # float32 stays float32
     M = check_mask(mask, arr.shape)
     with np.errstate(invalid="ignore"):
         bad = M & ~np.isfinite(arr)
@@ -115,7 +115,7 @@ def masked_data(X, mask):
             f"X has {int(neg.sum())} negative observed entries; the first is X[{i}, {j}] = {arr[i, j]:g}. "
             "NMF needs non-negative data."
         )
-    return np.where(M, arr, 0.0), M
+    return np.where(M, arr, arr.dtype.type(0)), M
 
 
 def masked_loss(X, W, H, mask):

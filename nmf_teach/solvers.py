@@ -42,15 +42,20 @@ class NMFResult:
     Attributes
     ----------
     W : ndarray of shape (m, k)
-        The weights (one row per sample).
+        The weights (one row per sample), in X's dtype (float32 or float64).
     H : ndarray of shape (k, n)
-        The components (one row per part).
+        The components (one row per part), in X's dtype.
     losses : ndarray of shape (n_iter + 1,)
-        ``‖X − WH‖²_F`` at the start, then after each iteration.
+        The loss that was minimized, at the start and then after each
+        iteration: ``‖X − WH‖²_F`` (``beta_loss="frobenius"``, the default),
+        the generalized Kullback–Leibler divergence ``D(X ‖ WH)``
+        (``beta_loss="kullback-leibler"``, see :func:`nmf_teach.divergence.kl_loss`),
+        or the observed loss ``‖M ∘ (X − WH)‖²_F`` (with a ``mask``, see
+        :func:`nmf_teach.masked.masked_loss`). Always float64.
     n_iter : int
         The number of iterations done.
     times : ndarray of shape (n_iter + 1,)
-        Cumulative seconds spent in updates (loss evaluations excluded), 0 first.
+        Cumulative seconds spent in updates (direct loss evaluations excluded), 0 first.
     method, init : str
         What was run.
     learning_rate : float or None
@@ -78,7 +83,7 @@ class NMFResult:
 
     @property
     def loss(self):
-        """The final loss ``‖X − WH‖²_F``."""
+        """The final loss, ``losses[-1]`` (Frobenius, KL or masked: see ``losses``)."""
         return float(self.losses[-1])
 
 
@@ -230,8 +235,14 @@ def nmf(
 
     Parameters
     ----------
-    X : array-like of shape (m, n)
-        Non-negative data, rows are samples. Integers are converted to float.
+    X : array-like or scipy sparse matrix of shape (m, n)
+        Non-negative data, rows are samples. float32 data is computed in
+        float32 and gives float32 W and H (as scikit-learn does); other dtypes
+        (integers too) are computed in float64. A ``scipy.sparse`` X (CSR or
+        CSC; other formats are converted to CSR) is accepted by "mu"
+        (Frobenius and KL) and "hals" and is never densified: the products
+        with X are sparse, the KL ratio ``X ⊘ WH`` is formed only at X's
+        stored entries, and the iterates are those of the dense X.
     n_components : int
         The rank k.
     method : {"mu", "gd", "pgd", "hals"}, default="mu"
@@ -251,8 +262,12 @@ def nmf(
         ``tol * losses[0]`` (an iteration that raises the loss, as gradient
         descent with a long step can, never counts as converged); 0 runs all
         ``max_iter`` iterations.
-    random_state : int or None, default=None
-        Seed of the random initialization; ``None`` means 0.
+    random_state : None, int or numpy.random.Generator, default=None
+        The random initialization's generator
+        (:func:`nmf_teach._validation.check_random_state`, scikit-learn's rule):
+        ``None`` is fresh randomness, an int ``s`` is
+        ``numpy.random.RandomState(s)``, so the start equals scikit-learn's for
+        the same seed. Pass an int to reproduce a run.
     learning_rate : float, optional
         The fixed step of "gd" and "pgd"; ``None`` uses the safe steps
         ``1 / (2‖HHᵀ‖₂)`` and ``1 / (2‖WᵀW‖₂)`` recomputed each iteration.
@@ -286,11 +301,23 @@ def nmf(
         With ``.W``, ``.H``, ``.losses`` (start, then one per iteration),
         ``.n_iter`` and ``.times``.
 
+    Raises
+    ------
+    ValueError
+        For "mu" (any loss, masked too), if the start has ``WH = 0`` (an
+        all-zero W0 or H0, say) while X is not all zero: that is a fixed point
+        of the multiplicative update, which could never leave it. Also on bad
+        arguments, with a message that says which and why.
+    TypeError
+        For a sparse X with "gd", "pgd" or a ``mask``.
+
     Warns
     -----
     RuntimeWarning
         If "gd" overflows; the result then holds the last finite iterate and
         ``diverged=True``.
+    UserWarning
+        For ``init="nndsvd"`` with "mu": its zeros stay zero (use "nndsvda").
 
     Notes
     -----

@@ -213,3 +213,71 @@ def test_bad_input_gets_a_clear_error(X, kwargs, err, match):
 def test_zero_matrix_gives_zero_loss_without_nan():
     res = nt.nmf(np.zeros((3, 3)), 2, max_iter=5, random_state=0)
     assert np.all(res.losses == 0) and np.all(np.isfinite(res.W))
+
+
+# ---------------------------------------------------------------- zero starts, the nndsvd warning
+@pytest.mark.parametrize("kw", [{}, {"beta_loss": "kullback-leibler"}, {"mask": "all"}],
+                         ids=["frobenius", "kl", "masked"])
+@pytest.mark.parametrize("which", ["W0", "H0", "both", "disjoint"])
+def test_a_start_with_wh_zero_is_refused_for_mu(kw, which):
+    X, _, _ = nt.planted_nmf(8, 6, 2, random_state=0)
+    W0, H0 = np.ones((8, 2)), np.ones((2, 6))
+    if which in ("W0", "both"):
+        W0[:] = 0
+    if which in ("H0", "both"):
+        H0[:] = 0
+    if which == "disjoint":  # column 0 of W0 and row 1 of H0 are zero: WH = 0 with neither factor zero
+        W0[:, 0] = 0
+        H0[1] = 0
+        W0[:, 1] = 0  # ... and column 1 of W0 too
+        H0[0] = 1.0
+    kw = {**kw, "mask": np.ones(X.shape, bool)} if kw.get("mask") == "all" else kw
+    with pytest.raises(ValueError, match=r"W0 @ H0 = 0 .*fixed point of the multiplicative update"):
+        nt.nmf(X, 2, W0=W0, H0=H0, max_iter=5, **kw)
+    nt.nmf(X, 2, method="hals", W0=W0, H0=H0, max_iter=5)  # HALS can leave a zero start
+
+
+def test_a_partly_zero_start_is_accepted():
+    X, _, _ = nt.planted_nmf(8, 6, 2, random_state=0)
+    W0, H0 = np.ones((8, 2)), np.ones((2, 6))
+    W0[:, 0] = 0  # one dead component: WH ≠ 0, MU can still fit with the other
+    res = nt.nmf(X, 2, W0=W0, H0=H0, max_iter=20)
+    assert res.loss < res.losses[0] and np.all(res.W[:, 0] == 0)
+
+
+def test_nndsvd_with_mu_warns_that_zeros_stay_zero():
+    X, _, _ = nt.planted_nmf(20, 15, 3, noise=0.05, random_state=0)
+    with pytest.warns(UserWarning, match="nndsvda"):
+        res = nt.nmf(X, 3, init="nndsvd", max_iter=10)
+    W0, _ = nt.initialize(X, 3, "nndsvd")
+    assert np.all(res.W[W0 == 0] == 0)  # what the warning says
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nt.nmf(X, 3, init="nndsvda", max_iter=2)
+        nt.nmf(X, 3, init="nndsvd", method="hals", max_iter=2)
+
+
+# ---------------------------------------------------------------- the kernels
+def test_the_guard_replaces_only_exact_zeros():
+    from nmf_teach import _kernels
+
+    N = np.array([[1.0, 2.0, 0.0]])
+    D = np.array([[0.0, 1e-300, 0.0]])
+    out = _kernels.guarded_divide(N, D.copy())
+    assert out[0, 0] == 1.0 / float(np.finfo(np.float32).eps) and out[0, 1] == 2.0 / 1e-300 and out[0, 2] == 0.0
+    np.testing.assert_array_equal(nt.linalg.safe_divide(N, D), out)
+
+
+def test_one_mu_kernel_updates_w_and_h_by_transposition():
+    from nmf_teach import _kernels
+
+    X, _, _ = nt.planted_nmf(9, 7, 3, noise=0.1, random_state=2)
+    W, H = nt.initialize(X, 3, random_state=2)
+    W_ref = W * (X @ H.T) / (W @ H @ H.T)  # the rule, written out
+    H_ref = H * (W.T @ X) / (W.T @ W @ H)
+    W_new = _kernels.mu_factor(W.copy(), X @ H.T, H @ H.T)
+    Ht = H.copy()
+    _kernels.mu_factor(Ht.T, (W.T @ X).T, W.T @ W)
+    np.testing.assert_allclose(W_new, W_ref, rtol=1e-13)
+    np.testing.assert_allclose(Ht, H_ref, rtol=1e-13)
+    np.testing.assert_allclose(nt.mu_update_H(X, W, H), H_ref, rtol=1e-13)
