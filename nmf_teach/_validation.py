@@ -34,6 +34,9 @@ __all__ = [
     "check_integer_labels",
     "check_random_state",
     "random_integers",
+    "check_sparse_nonnegative",
+    "check_data",
+    "check_learning_rate",
     "validate_params",
     "matrix",
     "integer",
@@ -449,6 +452,107 @@ def check_integer_labels(labels):
     raise TypeError(
         f"labels must be integers 0, ..., k - 1, got dtype {labels.dtype} (first entry {labels[0]!r})."
     )
+
+
+# --------------------------------------------------------------------------- data for the solvers
+_SPARSE_FORMATS = ("csr", "csc")
+
+
+def check_sparse_nonnegative(X, name="X"):
+    """Return a scipy sparse X as a canonical CSR or CSC matrix of float32/float64, or raise.
+
+    Other sparse formats are converted to CSR; integer and boolean values to
+    float64. Duplicate stored entries are summed (on a copy: X is never
+    changed). Stored values must be finite and non-negative.
+
+    Raises
+    ------
+    TypeError
+        On complex or non-numeric values.
+    ValueError
+        If X is empty, or has NaN, infinite or negative stored values (the
+        message gives their count and the first one's position and value).
+    """
+    if X.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (a matrix), got shape {X.shape}.")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {X.shape}); it needs at least one row and one column.")
+    if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
+        raise TypeError(f"{name} has dtype {X.dtype}; expected real numbers.")
+    if np.issubdtype(X.dtype, np.complexfloating):
+        raise TypeError(f"{name} has complex entries (dtype {X.dtype}); NMF needs real numbers.")
+    if X.format not in _SPARSE_FORMATS:
+        X = X.tocsr()
+    if X.dtype not in (np.float32, np.float64):
+        X = X.astype(np.float64)
+    if not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
+    data = X.data
+    for bad, what, tail in ((~np.isfinite(data), "NaN or infinite", ""),
+                            (data < 0, "negative", " NMF needs a non-negative matrix.")):
+        if bad.any():
+            p = int(np.argmax(bad))
+            outer = int(np.searchsorted(X.indptr, p, side="right") - 1)
+            inner = int(X.indices[p])
+            i, j = (outer, inner) if X.format == "csr" else (inner, outer)
+            raise ValueError(
+                f"{name} has {int(bad.sum())} {what} stored entries; the first is {name}[{i}, {j}] = "
+                f"{data[p]:g}.{tail}"
+            )
+    return X
+
+
+def check_data(X, name="X", *, accept_sparse=False, what="this method"):
+    """Data for a solver: a non-negative finite 2-D array kept in float32 if it is float32, else float64.
+
+    With ``accept_sparse``, a scipy sparse X is returned by
+    :func:`check_sparse_nonnegative` (never densified); otherwise it is refused
+    with a TypeError naming ``what``. Errors are those of :func:`check_nonnegative`.
+    """
+    if _is_sparse(X):
+        if not accept_sparse:
+            raise TypeError(
+                f"{name} is a scipy sparse matrix ({type(X).__name__}); {what} needs a dense array. "
+                f"Use method='mu' or 'hals' for sparse data, or pass {name}.toarray()."
+            )
+        return check_sparse_nonnegative(X, name)
+    if isinstance(X, np.ndarray) and X.dtype == np.float32 and X.ndim == 2 and X.size:
+        if not np.isfinite(X).all() or (X < 0).any():
+            check_nonnegative(X, name)  # raises with the usual message
+        return X
+    return check_nonnegative(X, name)
+
+
+def check_learning_rate(learning_rate, shape, name):
+    """A positive number, or (if ``shape`` is not ``()``) a non-negative array of ``shape``.
+
+    A 0-d array such as ``np.array(0.1)`` counts as a number.
+    """
+    if isinstance(learning_rate, np.ndarray) and learning_rate.ndim == 0:
+        learning_rate = learning_rate.item()
+    if isinstance(learning_rate, (bool, np.bool_)) or learning_rate is None:
+        raise TypeError(f"{name} must be a positive number or an array, got {learning_rate!r}.")
+    if isinstance(learning_rate, numbers.Real):
+        lr = float(learning_rate)
+        if not np.isfinite(lr) or lr <= 0:
+            raise ValueError(f"{name} must be a finite positive number, got {lr}.")
+        return lr
+    if tuple(shape) == ():
+        try:
+            got = f"an array of shape {np.shape(learning_rate)}" if np.ndim(learning_rate) else repr(learning_rate)
+        except Exception:  # ragged lists and the like
+            got = repr(learning_rate)
+        raise TypeError(
+            f"{name} must be a number here (one step size for the whole run), got {got}. "
+            "Element-wise rates are accepted by the single-step functions such as gd_update_W."
+        )
+    lr = as_matrix(learning_rate, name)
+    if lr.shape != tuple(shape):
+        raise ValueError(f"{name} has shape {lr.shape}; an element-wise rate needs shape {tuple(shape)}.")
+    if (lr < 0).any():
+        raise ValueError(f"{name} has {int((lr < 0).sum())} negative entries; a learning rate is non-negative.")
+    return lr
 
 
 # ----------------------------------------------------------------------------- declared constraints

@@ -12,6 +12,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from . import _kernels
 from ._validation import as_matrix, check_positive_scalar, check_same_shape
 
 __all__ = [
@@ -29,7 +30,7 @@ __all__ = [
 ]
 
 #: The guard scikit-learn uses for a zero denominator: float32 machine epsilon.
-EPS = float(np.finfo(np.float32).eps)
+EPS = _kernels.EPS
 
 
 def trace(A):
@@ -174,8 +175,8 @@ def safe_divide(N, D):
 
 
 def _safe_divide(N, D):
-    D = np.where(D == 0, EPS, D)
-    return N / D
+    """:func:`nmf_teach._kernels.guarded_divide` on a copy of D (the one place the guard is written)."""
+    return _kernels.guarded_divide(N, np.array(D, dtype=float))
 
 
 TraceGradientIdentity = namedtuple(

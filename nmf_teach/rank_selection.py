@@ -43,6 +43,7 @@ from ._validation import (
     check_random_state,
     random_integers,
 )
+from . import _kernels as K
 from .masked import masked_data
 from .recommend import train_test_split_mask
 
@@ -308,14 +309,10 @@ def _masked_fit(Y, M, k, seed, max_iter):
     The same iterates as that call, without evaluating the loss after every
     iteration (the curves need only the final factors).
     """
-    from .masked import _masked_mu_H, _masked_mu_W
-    from .solvers import _random_start, _seed
-
-    W, H = _random_start(Y[M].mean(), Y.shape[0], Y.shape[1], k, _seed(seed))
-    for _ in range(max_iter):
-        _masked_mu_W(Y, M, W, H)
-        _masked_mu_H(Y, M, W, H)
-    return W, H
+    W, H = K.random_start(Y[M].mean(), Y.shape[0], Y.shape[1], k, np.random.RandomState(seed))
+    kernel = K.MaskedMU(Y, M, W, H)
+    K.iterate(kernel, max_iter, track_loss=False)
+    return kernel.factors()
 
 
 def heldout_error(X, ks, *, mask=None, test_size=0.1, n_splits=3, random_state=0, max_iter=300):

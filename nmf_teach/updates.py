@@ -13,13 +13,11 @@ H, then H with the new W, in the order scikit-learn uses.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._validation import as_matrix, check_option
-from .linalg import _safe_divide
-from .objective import _gradient_H, _gradient_W, check_problem
+from . import _kernels as K
+from ._validation import as_matrix, check_learning_rate, check_option
+from .objective import check_problem
 
 __all__ = [
     "learning_rate_W",
@@ -73,7 +71,7 @@ def learning_rate_H(W, H):
     factorization. NIPS 13.
     """
     W, H = _check_pair(W, H)
-    return _safe_divide(H, (W.T @ W) @ H)
+    return K.guarded_divide(H, (W.T @ W) @ H)
 
 
 def learning_rate_W(W, H):
@@ -103,7 +101,7 @@ def learning_rate_W(W, H):
     factorization. NIPS 13.
     """
     W, H = _check_pair(W, H)
-    return _safe_divide(W, W @ (H @ H.T))
+    return K.guarded_divide(W, W @ (H @ H.T))
 
 
 def lipschitz_step_W(H):
@@ -175,16 +173,6 @@ def _lipschitz_step(G):
     return step
 
 
-def _safe_step(A, G, N):
-    """``A − ∇ / L`` for ``∇ = 2(AG − N)``, ``L = 2‖G‖₂``, evaluated with G scaled to
-    largest entry 1, so that a tiny G (tiny data) cannot overflow the step 1/L."""
-    s = float(np.abs(G).max()) if G.size else 0.0
-    if s == 0.0:  # G = 0 means the other factor is 0, and then N = 0 too: no gradient
-        return A
-    Gn = G / s
-    return A - (A @ Gn - N / s) / float(np.linalg.norm(Gn, 2))
-
-
 def _check_pair(W, H):
     W = as_matrix(W, "W")
     H = as_matrix(H, "H")
@@ -193,37 +181,6 @@ def _check_pair(W, H):
             f"The ranks disagree: W has {W.shape[1]} columns but H has {H.shape[0]} rows."
         )
     return W, H
-
-
-def _check_rate(learning_rate, shape, name):
-    """A positive number, or (if ``shape`` is not ``()``) a non-negative array of ``shape``.
-
-    A 0-d array such as ``np.array(0.1)`` counts as a number.
-    """
-    if isinstance(learning_rate, np.ndarray) and learning_rate.ndim == 0:
-        learning_rate = learning_rate.item()
-    if isinstance(learning_rate, (bool, np.bool_)) or learning_rate is None:
-        raise TypeError(f"{name} must be a positive number or an array, got {learning_rate!r}.")
-    if isinstance(learning_rate, numbers.Real):
-        lr = float(learning_rate)
-        if not np.isfinite(lr) or lr <= 0:
-            raise ValueError(f"{name} must be a finite positive number, got {lr}.")
-        return lr
-    if tuple(shape) == ():
-        try:
-            got = f"an array of shape {np.shape(learning_rate)}" if np.ndim(learning_rate) else repr(learning_rate)
-        except Exception:  # ragged lists and the like
-            got = repr(learning_rate)
-        raise TypeError(
-            f"{name} must be a number here (one step size for the whole run), got {got}. "
-            "Element-wise rates are accepted by the single-step functions such as gd_update_W."
-        )
-    lr = as_matrix(learning_rate, name)
-    if lr.shape != tuple(shape):
-        raise ValueError(f"{name} has shape {lr.shape}; an element-wise rate needs shape {tuple(shape)}.")
-    if (lr < 0).any():
-        raise ValueError(f"{name} has {int((lr < 0).sum())} negative entries; a learning rate is non-negative.")
-    return lr
 
 
 # --------------------------------------------------------------------------
@@ -251,7 +208,7 @@ def gd_update_W(X, W, H, learning_rate):
     Explained in *Gradient descent*.
     """
     X, W, H = check_problem(X, W, H, nonnegative=False)
-    return W - _check_rate(learning_rate, W.shape, "learning_rate") * _gradient_W(X, W, H)
+    return W - check_learning_rate(learning_rate, W.shape, "learning_rate") * K.frobenius_gradient_W(X, W, H)
 
 
 def gd_update_H(X, W, H, learning_rate):
@@ -273,7 +230,7 @@ def gd_update_H(X, W, H, learning_rate):
     Explained in *Gradient descent*.
     """
     X, W, H = check_problem(X, W, H, nonnegative=False)
-    return H - _check_rate(learning_rate, H.shape, "learning_rate") * _gradient_H(X, W, H)
+    return H - check_learning_rate(learning_rate, H.shape, "learning_rate") * K.frobenius_gradient_H(X, W, H)
 
 
 def pgd_update_W(X, W, H, learning_rate):
@@ -346,7 +303,8 @@ def mu_update_W(X, W, H):
 
 
 def _mu_W(X, W, H):
-    return W * _safe_divide(X @ H.T, W @ (H @ H.T))
+    """The kernel :func:`nmf_teach._kernels.mu_factor` on a copy of W (for :mod:`nmf_teach.checks`)."""
+    return K.mu_factor(np.array(W, dtype=float), X @ H.T, H @ H.T)
 
 
 def mu_update_H(X, W, H):
@@ -377,7 +335,10 @@ def mu_update_H(X, W, H):
 
 
 def _mu_H(X, W, H):
-    return H * _safe_divide(W.T @ X, (W.T @ W) @ H)
+    """The kernel :func:`nmf_teach._kernels.mu_factor` on a copy of H, by transposition."""
+    H = np.array(H, dtype=float)
+    K.mu_factor(H.T, (W.T @ X).T, W.T @ W)
+    return H
 
 
 # --------------------------------------------------------------------------
@@ -414,29 +375,9 @@ def hals_update_W(X, W, H):
     return _hals_W(X, W, H)
 
 
-def _hals_rows(A, N, G, sweeps=1):
-    """HALS sweeps, in place, over the rows of A (k, p).
-
-    Minimizes ``‖Y − Aᵀ B‖²_F`` over ``A ≥ 0`` one row at a time, given only
-    ``N = B Yᵀ`` (k, p) and ``G = B Bᵀ`` (k, k): row j becomes
-    ``max(0, A[j] + (N[j] − G[j] A) / G[j, j])``. Rows are contiguous in memory,
-    so each update is a handful of fast vector operations. A row whose ``G[j, j]``
-    is 0 (an empty component) is left as it is.
-    """
-    for _ in range(sweeps):
-        for j in range(A.shape[0]):
-            g = G[j, j]
-            if g > 0:
-                t = N[j] - G[j] @ A
-                t /= g
-                t += A[j]
-                np.maximum(t, 0.0, out=A[j])
-    return A
-
-
 def _hals_W(X, W, H, sweeps=1):
     A = np.ascontiguousarray(W.T, dtype=float).copy()  # row j of A is column j of W
-    return np.ascontiguousarray(_hals_rows(A, H @ X.T, H @ H.T, sweeps).T)
+    return np.ascontiguousarray(K.hals_rows(A, H @ X.T, H @ H.T, sweeps).T)
 
 
 def hals_update_H(X, W, H):
@@ -461,33 +402,21 @@ def hals_update_H(X, W, H):
 
 
 def _hals_H(X, W, H, sweeps=1):
-    return _hals_rows(np.array(H, dtype=float), W.T @ X, W.T @ W, sweeps)
+    return K.hals_rows(np.array(H, dtype=float), W.T @ X, W.T @ W, sweeps)
 
 
 # --------------------------------------------------------------------------
 # one full iteration
 # --------------------------------------------------------------------------
-def _step(X, W, H, method, learning_rate, sweeps=1):
-    """One alternating iteration on validated arrays: W first, then H."""
+def _step(X, W, H, method, learning_rate):
+    """One alternating iteration on validated arrays: W first, then H (new arrays)."""
     if method == "mu":
         W = _mu_W(X, W, H)
         return W, _mu_H(X, W, H)
     if method == "hals":
-        W = _hals_W(X, W, H, sweeps)
-        return W, _hals_H(X, W, H, sweeps)
-    if learning_rate is None:  # the safe steps 1/L_W, 1/L_H
-        W = _safe_step(W, H @ H.T, X @ H.T)
-    else:
-        W = W - learning_rate * _gradient_W(X, W, H)
-    if method == "pgd":
-        W = np.maximum(W, 0.0)
-    if learning_rate is None:
-        H = _safe_step(H.T, W.T @ W, X.T @ W).T
-    else:
-        H = H - learning_rate * _gradient_H(X, W, H)
-    if method == "pgd":
-        H = np.maximum(H, 0.0)
-    return W, H
+        W = _hals_W(X, W, H)
+        return W, _hals_H(X, W, H)
+    return K.gd_iteration(X, W, H, method == "pgd", learning_rate)
 
 
 def step(X, W, H, method="mu", *, learning_rate=None):
@@ -518,5 +447,5 @@ def step(X, W, H, method="mu", *, learning_rate=None):
     if learning_rate is not None:
         if method in ("mu", "hals"):
             raise ValueError(f"method={method!r} has no learning rate; pass learning_rate=None.")
-        learning_rate = _check_rate(learning_rate, (), "learning_rate")
+        learning_rate = check_learning_rate(learning_rate, (), "learning_rate")
     return _step(X, W, H, method, learning_rate)

@@ -1,5 +1,6 @@
 """The Kullback–Leibler divergence and its multiplicative updates, against loops and scikit-learn."""
 
+import math
 import warnings
 
 import numpy as np
@@ -281,3 +282,53 @@ def test_beta_broadcasts_and_sklearn_error_relation():
 def test_beta_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# ---------------------------------------------------------------- tiny and zero entries
+def slow_kl(X, Y):
+    """The obvious reference with Python floats: Σ x log(x / y) − x + y, 0 · log 0 = 0, log x − log y."""
+    total = 0.0
+    for x, y in zip(np.ravel(X).tolist(), np.ravel(Y).tolist()):
+        if x > 0:
+            total += x * (math.log(x) - math.log(y)) if y > 0 else math.inf
+        total += y - x
+    return total
+
+
+def slow_is(x, y):
+    """Itakura–Saito d_0(x | y) = x/y − log(x/y) − 1 with Python floats (x, y > 0)."""
+    return x / y - (math.log(x) - math.log(y)) - 1
+
+
+TINY = [1e-323, 1e-310, 5e-324, 0.0, 1e-300, 0.3, 1.0, 7.5]
+
+
+@pytest.mark.parametrize("x", TINY)
+@pytest.mark.parametrize("y", [1e-323, 1e-310, 1e-300, 0.5, 1.0, 10.0, 1e300])
+def test_kl_is_finite_and_correct_for_tiny_entries(x, y):
+    X = np.array([[x, 1.0], [0.0, 2.0]])
+    Y = np.array([[y, 1.5], [0.25, 2.0]])
+    ref = slow_kl(X, Y)
+    for got in (kl_divergence(X, Y), nt.divergence.beta_divergence(X, Y, 1)):
+        assert np.isfinite(got)
+        assert got == pytest.approx(ref, rel=1e-13, abs=1e-300)
+    assert nt.divergence.d_beta(x, y, 1) == pytest.approx(slow_kl([x], [y]), rel=1e-13, abs=1e-300)
+    if x > 0:
+        assert nt.divergence.d_beta(x, y, 0) == pytest.approx(slow_is(x, y), rel=1e-13)
+
+
+def test_the_issue_case_tiny_x_gave_minus_inf():
+    X = np.array([[1e-323, 1.0]])
+    Y = np.array([[10.0, 1.0]])
+    assert kl_divergence(X, Y) == pytest.approx(10.0, rel=1e-15)  # 1e-323·log(1e-324) ≈ 0, −x + y ≈ 10
+    assert nt.divergence.beta_divergence(X, Y, 1) == pytest.approx(10.0, rel=1e-15)
+
+
+def test_kl_loss_and_auxiliary_are_finite_for_tiny_entries():
+    X = np.array([[1e-323, 1.0, 0.0], [2.0, 1e-310, 3.0]])
+    W = np.array([[1.0, 1e-200], [0.5, 2.0]])
+    H = np.array([[1.0, 0.5, 1e-250], [1.0, 1.0, 1.0]])
+    assert np.isfinite(kl_loss(X, W, H))
+    G = nt.divergence.kl_auxiliary_H(X, W, H, H)
+    assert np.isfinite(G) and G == pytest.approx(kl_divergence(X, W @ H), rel=1e-12)
+    assert kl_divergence(np.array([[1.0]]), np.array([[0.0]])) == np.inf  # x > 0 = y: infinite, as before
