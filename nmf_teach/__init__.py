@@ -61,7 +61,7 @@ from .data import LabeledMatrix, digits, food_orders, food_orders_truth, planted
 from .derivation import DerivationStep, mu_derivation, verify_derivation
 from .linalg import (
     EPS,
-    check_gradient,
+    gradient_error,
     frobenius_norm,
     frobenius_norm_via_trace,
     hadamard,
@@ -96,7 +96,7 @@ from .updates import (
     mu_update_W,
     pgd_update_H,
     pgd_update_W,
-    step,
+    one_iteration,
 )
 from .widgets import frame_count, interact, scrubber
 

@@ -23,20 +23,20 @@ import numpy as np
 __all__ = [
     "as_real_array",
     "as_matrix",
-    "check_nonnegative",
-    "check_n_components",
-    "check_nonneg_int",
-    "check_factor",
-    "check_option",
-    "check_positive_scalar",
-    "check_same_shape",
-    "check_problem",
-    "check_integer_labels",
-    "check_random_state",
+    "validate_nonnegative",
+    "validate_n_components",
+    "validate_nonneg_int",
+    "validate_factor",
+    "validate_option",
+    "validate_positive_scalar",
+    "validate_same_shape",
+    "validate_problem",
+    "validate_integer_labels",
+    "validate_random_state",
     "random_integers",
-    "check_sparse_nonnegative",
-    "check_data",
-    "check_learning_rate",
+    "validate_sparse_nonnegative",
+    "validate_data",
+    "validate_learning_rate",
     "validate_params",
     "matrix",
     "integer",
@@ -182,7 +182,7 @@ def as_matrix(A, name="X", *, allow_empty=False):
     return as_real_array(arr, name, allow_empty=True)
 
 
-def check_nonnegative(A, name="X", *, allow_empty=False):
+def validate_nonnegative(A, name="X", *, allow_empty=False):
     """Return ``A`` as a finite, non-negative 2-D float64 array, or raise.
 
     Parameters
@@ -214,7 +214,7 @@ def check_nonnegative(A, name="X", *, allow_empty=False):
     return arr
 
 
-def check_positive_int(value, name):
+def validate_positive_int(value, name):
     """Return ``value`` as a positive int, or raise.
 
     Parameters
@@ -241,12 +241,12 @@ def check_positive_int(value, name):
     return int(value)
 
 
-def check_n_components(n_components):
-    """Return the rank ``n_components`` as a positive int, or raise (see :func:`check_positive_int`)."""
-    return check_positive_int(n_components, "n_components")
+def validate_n_components(n_components):
+    """Return the rank ``n_components`` as a positive int, or raise (see :func:`validate_positive_int`)."""
+    return validate_positive_int(n_components, "n_components")
 
 
-def check_nonneg_int(value, name):
+def validate_nonneg_int(value, name):
     """Return ``value`` as a non-negative int, or raise.
 
     Parameters
@@ -276,7 +276,7 @@ def check_nonneg_int(value, name):
     return int(value)
 
 
-def check_factor(A, shape, name):
+def validate_factor(A, shape, name):
     """Return a non-negative factor of exactly ``shape``, or raise.
 
     Parameters
@@ -288,13 +288,13 @@ def check_factor(A, shape, name):
     name : str
         The name used in error messages.
     """
-    arr = check_nonnegative(A, name)
+    arr = validate_nonnegative(A, name)
     if arr.shape != tuple(shape):
         raise ValueError(f"{name} has shape {arr.shape}, but shape {tuple(shape)} is needed here.")
     return arr
 
 
-def check_problem(X, W, H, *, nonnegative=True):
+def validate_problem(X, W, H, *, nonnegative=True):
     """Validate a triple (X, W, H) and return float64 arrays.
 
     Parameters
@@ -326,8 +326,8 @@ def check_problem(X, W, H, *, nonnegative=True):
     Every public function that takes a problem (X, W, H) calls it first.
     Explained in *The NMF problem*.
     """
-    check = check_nonnegative if nonnegative else as_matrix
-    X = check_nonnegative(X, "X")
+    check = validate_nonnegative if nonnegative else as_matrix
+    X = validate_nonnegative(X, "X")
     W = check(W, "W")
     H = check(H, "H")
     m, n = X.shape
@@ -343,7 +343,7 @@ def check_problem(X, W, H, *, nonnegative=True):
     return X, W, H
 
 
-def check_same_shape(A, B, names=("A", "B")):
+def validate_same_shape(A, B, names=("A", "B")):
     """Raise ``ValueError`` unless ``A`` and ``B`` have the same shape."""
     if A.shape != B.shape:
         raise ValueError(
@@ -352,7 +352,7 @@ def check_same_shape(A, B, names=("A", "B")):
         )
 
 
-def check_option(value, allowed, name):
+def validate_option(value, allowed, name):
     """Return ``value`` if it is one of ``allowed``, else raise ``ValueError``."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, one of {sorted(allowed)}; got {value!r}.")
@@ -361,7 +361,7 @@ def check_option(value, allowed, name):
     return value
 
 
-def check_positive_scalar(value, name, *, allow_zero=False):
+def validate_positive_scalar(value, name, *, allow_zero=False):
     """Return ``value`` as a finite positive float, or raise."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}.")
@@ -372,7 +372,7 @@ def check_positive_scalar(value, name, *, allow_zero=False):
     return value
 
 
-def check_random_state(random_state, name="random_state"):
+def validate_random_state(random_state, name="random_state"):
     """The one way randomness enters :mod:`nmf_teach` (scikit-learn's rule).
 
     Parameters
@@ -415,13 +415,13 @@ def check_random_state(random_state, name="random_state"):
 
 
 def random_integers(rng, low, high, size=None):
-    """Integers in ``[low, high)`` from either kind of generator :func:`check_random_state` returns."""
+    """Integers in ``[low, high)`` from either kind of generator :func:`validate_random_state` returns."""
     if isinstance(rng, np.random.Generator):
         return rng.integers(low, high, size=size)
     return rng.randint(low, high, size=size)
 
 
-def check_integer_labels(labels):
+def validate_integer_labels(labels):
     """A 1-D array of whole numbers as ints; ``TypeError`` naming the first bad entry otherwise.
 
     Integer dtypes pass; floats and Python objects pass if every entry is a
@@ -458,7 +458,7 @@ def check_integer_labels(labels):
 _SPARSE_FORMATS = ("csr", "csc")
 
 
-def check_sparse_nonnegative(X, name="X"):
+def validate_sparse_nonnegative(X, name="X"):
     """Return a scipy sparse X as a canonical CSR or CSC matrix of float32/float64, or raise.
 
     Other sparse formats are converted to CSR; integer and boolean values to
@@ -503,12 +503,12 @@ def check_sparse_nonnegative(X, name="X"):
     return X
 
 
-def check_data(X, name="X", *, accept_sparse=False, what="this method"):
+def validate_data(X, name="X", *, accept_sparse=False, what="this method"):
     """Data for a solver: a non-negative finite 2-D array kept in float32 if it is float32, else float64.
 
     With ``accept_sparse``, a scipy sparse X is returned by
-    :func:`check_sparse_nonnegative` (never densified); otherwise it is refused
-    with a TypeError naming ``what``. Errors are those of :func:`check_nonnegative`.
+    :func:`validate_sparse_nonnegative` (never densified); otherwise it is refused
+    with a TypeError naming ``what``. Errors are those of :func:`validate_nonnegative`.
     """
     if _is_sparse(X):
         if not accept_sparse:
@@ -516,15 +516,15 @@ def check_data(X, name="X", *, accept_sparse=False, what="this method"):
                 f"{name} is a scipy sparse matrix ({type(X).__name__}); {what} needs a dense array. "
                 f"Use method='mu' or 'hals' for sparse data, or pass {name}.toarray()."
             )
-        return check_sparse_nonnegative(X, name)
+        return validate_sparse_nonnegative(X, name)
     if isinstance(X, np.ndarray) and X.dtype == np.float32 and X.ndim == 2 and X.size:
         if not np.isfinite(X).all() or (X < 0).any():
-            check_nonnegative(X, name)  # raises with the usual message
+            validate_nonnegative(X, name)  # raises with the usual message
         return X
-    return check_nonnegative(X, name)
+    return validate_nonnegative(X, name)
 
 
-def check_learning_rate(learning_rate, shape, name):
+def validate_learning_rate(learning_rate, shape, name):
     """A positive number, or (if ``shape`` is not ``()``) a non-negative array of ``shape``.
 
     A 0-d array such as ``np.array(0.1)`` counts as a number.
@@ -579,29 +579,29 @@ class _Rule:
 
 
 def matrix(*, nonnegative=False, allow_empty=False):
-    """A finite 2-D real array (:func:`as_matrix`), non-negative if asked (:func:`check_nonnegative`)."""
-    check = check_nonnegative if nonnegative else as_matrix
+    """A finite 2-D real array (:func:`as_matrix`), non-negative if asked (:func:`validate_nonnegative`)."""
+    check = validate_nonnegative if nonnegative else as_matrix
     return _Rule(lambda v, name: check(v, name, allow_empty=allow_empty),
                  "a non-negative matrix" if nonnegative else "a real matrix")
 
 
 def integer(low=1):
-    """An int ``>= low`` (``low`` is 0 or 1): :func:`check_nonneg_int` or :func:`check_positive_int`."""
+    """An int ``>= low`` (``low`` is 0 or 1): :func:`validate_nonneg_int` or :func:`validate_positive_int`."""
     if low not in (0, 1):
         raise ValueError("integer(low) supports low = 0 or 1")
-    return _Rule(check_nonneg_int if low == 0 else check_positive_int,
+    return _Rule(validate_nonneg_int if low == 0 else validate_positive_int,
                  "a non-negative int" if low == 0 else "a positive int")
 
 
 def real(*, allow_zero=False):
-    """A finite real number ``> 0`` (``>= 0`` with ``allow_zero``): :func:`check_positive_scalar`."""
-    return _Rule(lambda v, name: check_positive_scalar(v, name, allow_zero=allow_zero),
+    """A finite real number ``> 0`` (``>= 0`` with ``allow_zero``): :func:`validate_positive_scalar`."""
+    return _Rule(lambda v, name: validate_positive_scalar(v, name, allow_zero=allow_zero),
                  "a non-negative real" if allow_zero else "a positive real")
 
 
 def options(*allowed):
-    """One of the strings ``allowed`` (:func:`check_option`)."""
-    return _Rule(lambda v, name: check_option(v, set(allowed), name), f"one of {sorted(allowed)}")
+    """One of the strings ``allowed`` (:func:`validate_option`)."""
+    return _Rule(lambda v, name: validate_option(v, set(allowed), name), f"one of {sorted(allowed)}")
 
 
 def boolean():
@@ -614,9 +614,9 @@ def boolean():
 
 
 def random_state():
-    """None, an int >= 0, a Generator or a RandomState (:func:`check_random_state`); passed on unchanged."""
+    """None, an int >= 0, a Generator or a RandomState (:func:`validate_random_state`); passed on unchanged."""
     def check(value, name):
-        check_random_state(value, name)
+        validate_random_state(value, name)
         return value
     return _Rule(check, "a random_state")
 

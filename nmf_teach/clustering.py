@@ -31,10 +31,10 @@ import numpy as np
 
 from ._validation import (
     as_matrix,
-    check_n_components,
-    check_nonnegative,
-    check_integer_labels,
-    check_random_state,
+    validate_n_components,
+    validate_nonnegative,
+    validate_integer_labels,
+    validate_random_state,
 )
 from ._validation import integer, matrix, random_state, real, validate_params
 from .nmf_vs_pca import one_hot, row_cosines
@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 
-def _check_no_zero_rows(W, name="W"):
+def _validate_no_zero_rows(W, name="W"):
     sums = W.sum(axis=1)
     zero = sums == 0
     if zero.any():
@@ -65,10 +65,10 @@ def _check_no_zero_rows(W, name="W"):
 
 def _part_weights(W, H):
     """W as a validated array, its columns multiplied by the sums of the parts in H (if given)."""
-    W = check_nonnegative(W, "W")
+    W = validate_nonnegative(W, "W")
     if H is None:
         return W
-    H = check_nonnegative(H, "H")
+    H = validate_nonnegative(H, "H")
     if H.shape[0] != W.shape[1]:
         raise ValueError(
             f"W has {W.shape[1]} columns but H has {H.shape[0]} rows; both must equal k."
@@ -115,7 +115,7 @@ def soft_assignments(W, H=None):
     Explained in *Clustering, identification and classification*.
     """
     A = _part_weights(W, H)
-    return A / _check_no_zero_rows(A)[:, None]
+    return A / _validate_no_zero_rows(A)[:, None]
 
 
 def hard_labels(W, H=None):
@@ -154,12 +154,12 @@ def _labels(labels, m, n_components):
     arr = np.asarray(labels)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"labels must be a non-empty 1-D array, got shape {arr.shape}.")
-    arr = check_integer_labels(arr)
+    arr = validate_integer_labels(arr)
     if m is not None and arr.size != m:
         raise ValueError(f"labels has {arr.size} entries but X has {m} rows; give one label per sample.")
     if arr.min() < 0:
         raise ValueError(f"labels must be >= 0; the smallest is {arr.min()}.")
-    k = int(arr.max()) + 1 if n_components is None else check_n_components(n_components)
+    k = int(arr.max()) + 1 if n_components is None else validate_n_components(n_components)
     if arr.max() >= k:
         raise ValueError(f"labels go up to {arr.max()} but n_components is {k}; labels must be < k.")
     sizes = np.bincount(arr, minlength=k)
@@ -400,7 +400,7 @@ def orthogonal_nmf(X, n_components, *, labels0=None, n_init=1, max_iter=100, ran
         The most iterations per run.
     random_state : None, int or numpy.random.Generator, default=0
         Seeds the random starts (``None``: fresh randomness; see
-        :func:`nmf_teach._validation.check_random_state`).
+        :func:`nmf_teach._validation.validate_random_state`).
 
     Returns
     -------
@@ -436,7 +436,7 @@ def orthogonal_nmf(X, n_components, *, labels0=None, n_init=1, max_iter=100, ran
     if labels0 is not None:
         labels, _ = _labels(labels0, X.shape[0], k)
         return _orthogonal_run(X, sq, k, labels, None, max_iter)
-    rng = check_random_state(random_state)
+    rng = validate_random_state(random_state)
     best = None
     for _ in range(n_init):
         U = X[np.sort(rng.choice(nonzero, size=k, replace=False))]

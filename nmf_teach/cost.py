@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_option, check_positive_int
+from ._validation import validate_option, validate_positive_int
 from ._validation import integer, options, validate_params
 
 __all__ = [
@@ -107,8 +107,8 @@ def iteration_flops(m, n, k, *, method="mu", order="cheap"):
     return w + h + per_entry * (m * k + k * n)
 
 
-@validate_params({"m": integer(), "n": integer(), "k": integer(), "sweeps": integer()})
-def hals_iteration_flops(m, n, k, *, sweeps=1):
+@validate_params({"m": integer(), "n": integer(), "k": integer(), "inner_sweeps": integer()})
+def hals_iteration_flops(m, n, k, *, inner_sweeps=1):
     """Flops of one full HALS iteration (W, then H), counted as :func:`iteration_flops` counts MU.
 
     Parameters
@@ -117,7 +117,7 @@ def hals_iteration_flops(m, n, k, *, sweeps=1):
         The shape of X.
     k : int
         The rank.
-    sweeps : int, default=1
+    inner_sweeps : int, default=1
         Sweeps over the k columns of W (and then the k rows of H) per
         computation of the products, as ``inner_sweeps`` of
         :func:`nmf_teach.solvers.nmf`.
@@ -125,7 +125,7 @@ def hals_iteration_flops(m, n, k, *, sweeps=1):
     Returns
     -------
     int
-        ``4mnk + 2(m + n)k² + sweeps · (2(m + n)k² + 4(m + n)k)``.
+        ``4mnk + 2(m + n)k² + inner_sweeps · (2(m + n)k² + 4(m + n)k)``.
 
     Notes
     -----
@@ -154,7 +154,7 @@ def hals_iteration_flops(m, n, k, *, sweeps=1):
     products += matmul_flops(k, m, n) + matmul_flops(k, m, k)  # Wᵀ X, Wᵀ W
     sweep = k * (matmul_flops(m, k, 1) + 4 * m)  # the k columns of W
     sweep += k * (matmul_flops(1, k, n) + 4 * n)  # the k rows of H
-    return products + sweeps * sweep
+    return products + inner_sweeps * sweep
 
 
 def loss_flops(m, n, k, *, how="direct"):
@@ -185,10 +185,10 @@ def loss_flops(m, n, k, *, how="direct"):
     ``‖X‖²`` (cancellation); :func:`nmf_teach.solvers.nmf` then falls back to
     the direct formula. Explained in *What NMF costs*.
     """
-    m = check_positive_int(m, "m")
-    n = check_positive_int(n, "n")
-    k = check_positive_int(k, "k")
-    how = check_option(how, LOSS_FORMULAS, "how")
+    m = validate_positive_int(m, "m")
+    n = validate_positive_int(n, "n")
+    k = validate_positive_int(k, "k")
+    how = validate_option(how, LOSS_FORMULAS, "how")
     if how == "direct":
         return matmul_flops(m, k, n) + 3 * m * n
     return 2 * k * n + 2 * k * k + 3
@@ -273,8 +273,8 @@ def timing(func, *args, repeat=5, number=1, **kwargs):
     """
     if not callable(func):
         raise TypeError(f"func must be callable, got {type(func).__name__}.")
-    repeat = check_positive_int(repeat, "repeat")
-    number = check_positive_int(number, "number")
+    repeat = validate_positive_int(repeat, "repeat")
+    number = validate_positive_int(number, "number")
     timer = timeit.Timer(lambda: func(*args, **kwargs))
     runs = np.asarray(timer.repeat(repeat=repeat, number=number), dtype=float) / number
     return Timing(runs)

@@ -15,7 +15,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._validation import check_random_state, random_integers
+from ._validation import validate_random_state, random_integers
 from ._validation import integer, optional, random_state, real, validate_params
 
 __all__ = [
@@ -95,7 +95,7 @@ def planted_nmf(m, n, n_components, *, noise=0.0, random_state=0):
         result is clipped at 0 so X stays non-negative.
     random_state : None, int or numpy.random.Generator, default=0
         An int gives the same data on every run (``numpy.random.RandomState``);
-        ``None`` fresh data (:func:`nmf_teach._validation.check_random_state`).
+        ``None`` fresh data (:func:`nmf_teach._validation.validate_random_state`).
 
     Returns
     -------
@@ -110,7 +110,7 @@ def planted_nmf(m, n, n_components, *, noise=0.0, random_state=0):
     Used from *Why NMF* on; explained in *The NMF problem*.
     """
     k = n_components
-    rng = check_random_state(random_state)
+    rng = validate_random_state(random_state)
     W = rng.uniform(size=(m, k))
     H = rng.uniform(size=(k, n))
     X = W @ H
@@ -250,7 +250,7 @@ def ratings(n_users=300, n_items=40, *, observed=0.3, noise=0.3, min_ratings=10,
         Every user rates at least this many dishes (at most ``n_items``).
     random_state : None, int or numpy.random.Generator, default=0
         An int gives the same ratings on every run; ``None`` fresh ones
-        (:func:`nmf_teach._validation.check_random_state`).
+        (:func:`nmf_teach._validation.validate_random_state`).
 
     Returns
     -------
@@ -268,7 +268,7 @@ def ratings(n_users=300, n_items=40, *, observed=0.3, noise=0.3, min_ratings=10,
         raise ValueError(f"n_items must be at least {len(RATING_MENUS)} (one dish per menu), got {n}.")
     if min_ratings > n:
         raise ValueError(f"min_ratings = {min_ratings} but there are only n_items = {n} dishes to rate.")
-    rng = np.random.default_rng(random_integers(check_random_state(random_state), 0, 2**31))
+    rng = np.random.default_rng(random_integers(validate_random_state(random_state), 0, 2**31))
     k = len(RATING_MENUS)
 
     items, item_menu, member = [], np.empty(n, dtype=int), np.zeros((k, n))

@@ -23,7 +23,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validation import check_positive_int, check_random_state
+from ._validation import validate_positive_int, validate_random_state
 from .linalg import numerical_gradient, safe_divide
 from .objective import gradient_H, gradient_W, loss
 from .updates import mu_update_H, mu_update_W
@@ -89,7 +89,7 @@ def random_problem(m=6, n=5, k=3, *, random_state=0):
     k : int, default=3
         Number of components.
     random_state : None, int, numpy.random.Generator or RandomState, default=0
-        The seed (:func:`nmf_teach._validation.check_random_state`): an int
+        The seed (:func:`nmf_teach._validation.validate_random_state`): an int
         gives the same numbers on every run, ``None`` fresh ones.
 
     Returns
@@ -116,10 +116,10 @@ def random_problem(m=6, n=5, k=3, *, random_state=0):
     >>> X.shape, W.shape, H.shape
     ((6, 5), (6, 3), (3, 5))
     """
-    m = check_positive_int(m, "m")
-    n = check_positive_int(n, "n")
-    k = check_positive_int(k, "k")
-    rng = check_random_state(random_state)
+    m = validate_positive_int(m, "m")
+    n = validate_positive_int(n, "n")
+    k = validate_positive_int(k, "k")
+    rng = validate_random_state(random_state)
     return (rng.uniform(0.1, 1.0, size=(m, n)), rng.uniform(0.1, 1.0, size=(m, k)),
             rng.uniform(0.1, 1.0, size=(k, n)))
 

@@ -25,16 +25,16 @@ import numpy as np
 
 from . import _kernels as K
 from ._validation import (
-    check_factor,
-    check_n_components,
-    check_nonneg_int,
-    check_positive_int,
-    check_positive_scalar,
-    check_random_state,
+    validate_factor,
+    validate_n_components,
+    validate_nonneg_int,
+    validate_positive_int,
+    validate_positive_scalar,
+    validate_random_state,
 )
 from .solvers import NMFResult
 
-__all__ = ["nmf", "planted_nmf", "check_row_chunked"]
+__all__ = ["nmf", "planted_nmf", "validate_row_chunked"]
 
 
 def _dask_array():
@@ -64,7 +64,7 @@ def _row_ranges(chunks):
     return [(int(stop - size), int(stop)) for size, stop in zip(chunks, stops)]
 
 
-def check_row_chunked(X, name="X"):
+def validate_row_chunked(X, name="X"):
     """Check that ``X`` is a real 2-D dask array chunked by rows only; return it as float64.
 
     Parameters
@@ -219,7 +219,7 @@ def _start_W(W0, X, k):
         if not np.isfinite(lowest) or lowest < 0:
             raise ValueError(f"W0 must be finite and non-negative, but its smallest entry is {lowest:g}.")
         return W
-    W0 = check_factor(W0, (m, k), "W0")
+    W0 = validate_factor(W0, (m, k), "W0")
     return da.from_array(W0, chunks=(X.chunks[0], k))
 
 
@@ -298,17 +298,17 @@ def nmf(X, n_components, *, W0=None, H0=None, max_iter=200, random_state=None):
     import dask
 
     da = _dask_array()
-    X = check_row_chunked(X, "X")
-    k = check_n_components(n_components)
-    max_iter = check_nonneg_int(max_iter, "max_iter")
-    rng = check_random_state(random_state)  # checks random_state before any pass over X
+    X = validate_row_chunked(X, "X")
+    k = validate_n_components(n_components)
+    max_iter = validate_nonneg_int(max_iter, "max_iter")
+    rng = validate_random_state(random_state)  # checks random_state before any pass over X
     m, n = X.shape
     if (W0 is None) != (H0 is None):
         raise ValueError("Pass both W0 and H0, or neither.")
     if H0 is not None:
         if isinstance(H0, da.Array):
             H0 = H0.compute()
-        H = check_factor(H0, (k, n), "H0").copy()
+        H = validate_factor(H0, (k, n), "H0").copy()
         W = _start_W(W0, X, k)
         xx, _ = _scan(X)
         init = "custom"
@@ -425,11 +425,11 @@ def planted_nmf(m, n, n_components, *, chunk_rows, noise=0.0, random_state=0):
     *NMF beyond one machine*.
     """
     da = _dask_array()
-    m = check_positive_int(m, "m")
-    n = check_positive_int(n, "n")
-    k = check_n_components(n_components)
-    chunk_rows = check_positive_int(chunk_rows, "chunk_rows")
-    noise = check_positive_scalar(noise, "noise", allow_zero=True)
+    m = validate_positive_int(m, "m")
+    n = validate_positive_int(n, "n")
+    k = validate_n_components(n_components)
+    chunk_rows = validate_positive_int(chunk_rows, "chunk_rows")
+    noise = validate_positive_scalar(noise, "noise", allow_zero=True)
     if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, numbers.Integral):
         raise TypeError(f"random_state must be a non-negative int, got {random_state!r}.")
     if random_state < 0:

@@ -42,10 +42,10 @@ import numpy as np
 from scipy.special import xlogy
 
 from . import _kernels as K
-from ._validation import check_factor, check_nonnegative
+from ._validation import validate_factor, validate_nonnegative
 from .derivation import DerivationStep
 from .linalg import numerical_gradient
-from .objective import check_problem
+from ._validation import validate_problem
 
 __all__ = ["kl_divergence", "kl_loss", "kl_gradient_W", "kl_gradient_H", "kl_mu_update_W", "kl_mu_update_H",
            "BETA_LOSSES", "kl_auxiliary_H", "kl_derivation", "verify_kl_derivation", "d_beta", "beta_divergence"]
@@ -75,8 +75,8 @@ def kl_divergence(X, Y):
     -----
     Explained in *The Kullback–Leibler divergence*.
     """
-    X = check_nonnegative(X, "X")
-    Y = check_nonnegative(Y, "Y")
+    X = validate_nonnegative(X, "X")
+    Y = validate_nonnegative(Y, "Y")
     if X.shape != Y.shape:
         raise ValueError(f"X has shape {X.shape} but Y has shape {Y.shape}; they must match.")
     pos = X > 0
@@ -103,7 +103,7 @@ def kl_loss(X, W, H):
     -----
     Explained in *The Kullback–Leibler divergence*.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return _kl_loss(X, W, H)
 
 
@@ -119,7 +119,7 @@ def kl_gradient_W(X, W, H):
     Explained in *The Kullback–Leibler divergence*; check it against
     :func:`nmf_teach.linalg.numerical_gradient`.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return np.ones_like(X) @ H.T - (X / (W @ H)) @ H.T
 
 
@@ -130,7 +130,7 @@ def kl_gradient_H(X, W, H):
     -----
     Explained in *The Kullback–Leibler divergence*.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return W.T @ np.ones_like(X) - W.T @ (X / (W @ H))
 
 
@@ -156,7 +156,7 @@ def kl_mu_update_W(X, W, H):
     Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
     factorization. NIPS 13.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return _kl_mu_W(X, W.copy(), H)
 
 
@@ -167,7 +167,7 @@ def kl_mu_update_H(X, W, H):
     -----
     Derived in *The Kullback–Leibler divergence*.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return _kl_mu_H(X, W, H.copy())
 
 
@@ -234,8 +234,8 @@ def kl_auxiliary_H(X, W, H, H_t):
     Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
     factorization. NIPS 13.
     """
-    X, W, H = check_problem(X, W, H)
-    H_t = check_factor(H_t, H.shape, "H_t")
+    X, W, H = validate_problem(X, W, H)
+    H_t = validate_factor(H_t, H.shape, "H_t")
     Y_t = W @ H_t
     bad = (X > 0) & (Y_t == 0)
     if bad.any():
@@ -431,7 +431,7 @@ def verify_kl_derivation(random_state=0):
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_entries(a, name):
+def _validate_entries(a, name):
     """``a`` as a float array of any shape (a scalar too), finite and non-negative, or raise."""
     if a is None or isinstance(a, (str, bytes)):
         raise TypeError(f"{name} must be a non-negative number or array of numbers, got {a!r}.")
@@ -454,7 +454,7 @@ def _check_entries(a, name):
     return arr
 
 
-def _check_beta(beta):
+def _validate_beta(beta):
     if isinstance(beta, (bool, np.bool_)) or not isinstance(beta, numbers.Real):
         raise TypeError(f"beta must be a real number, got {beta!r} of type {type(beta).__name__}.")
     beta = float(beta)
@@ -534,9 +534,9 @@ def d_beta(x, y, beta):
     Févotte, C., & Idier, J. (2011). Algorithms for nonnegative matrix
     factorization with the β-divergence. Neural Computation, 23(9), 2421–2456.
     """
-    beta = _check_beta(beta)
-    x = _check_entries(x, "x")
-    y = _check_entries(y, "y")
+    beta = _validate_beta(beta)
+    x = _validate_entries(x, "x")
+    y = _validate_entries(y, "y")
     try:
         np.broadcast_shapes(x.shape, y.shape)
     except ValueError:
@@ -574,9 +574,9 @@ def beta_divergence(X, Y, beta):
     Explained in *The Kullback–Leibler divergence*. scikit-learn's
     ``NMF(beta_loss=β).reconstruction_err_`` is ``sqrt(2 · beta_divergence(X, W @ H, β))``.
     """
-    beta = _check_beta(beta)
-    X = check_nonnegative(X, "X")
-    Y = check_nonnegative(Y, "Y")
+    beta = _validate_beta(beta)
+    X = validate_nonnegative(X, "X")
+    Y = validate_nonnegative(Y, "Y")
     if X.shape != Y.shape:
         raise ValueError(f"X has shape {X.shape} but Y has shape {Y.shape}; they must match.")
     return float(np.sum(_d_beta(X, Y, beta)))

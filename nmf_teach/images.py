@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_real_array, as_matrix, check_positive_int, check_positive_scalar
+from ._validation import as_real_array, as_matrix, validate_positive_int, validate_positive_scalar
 
 __all__ = ["LUMA_WEIGHTS", "sample_image", "grayscale", "downsample", "psnr", "tile"]
 
@@ -97,7 +97,7 @@ def downsample(image, factor):
     Explained in *NMF on images*.
     """
     arr = _as_array(image, "image", ndim=(2, 3))
-    f = check_positive_int(factor, "factor")
+    f = validate_positive_int(factor, "factor")
     h, w = arr.shape[0] // f, arr.shape[1] // f
     if h == 0 or w == 0:
         raise ValueError(f"factor {f} is larger than the image (shape {arr.shape[:2]}); nothing would be left.")
@@ -182,7 +182,7 @@ def psnr(clean, approx, data_range):
     b = _as_array(approx, "approx")
     if a.shape != b.shape:
         raise ValueError(f"clean has shape {a.shape} and approx has shape {b.shape}; they must have the same shape.")
-    r = check_positive_scalar(data_range, "data_range")
+    r = validate_positive_scalar(data_range, "data_range")
     mse = float(np.mean((a - b) ** 2))
     if mse == 0.0:
         return float("inf")
@@ -229,14 +229,14 @@ def tile(components, shape, *, n_cols=None, pad=1, scale="each", fill=np.nan):
     C = as_matrix(components, "components")
     if not (isinstance(shape, (tuple, list)) and len(shape) == 2):
         raise TypeError(f"shape must be a pair (h, w), got {shape!r}.")
-    h = check_positive_int(shape[0], "shape[0]")
-    w = check_positive_int(shape[1], "shape[1]")
+    h = validate_positive_int(shape[0], "shape[0]")
+    w = validate_positive_int(shape[1], "shape[1]")
     k, n = C.shape
     if n != h * w:
         raise ValueError(f"components have {n} entries per row, but an image of shape {(h, w)} has {h * w}.")
     if n_cols is None:
         n_cols = int(np.ceil(np.sqrt(k)))
-    n_cols = check_positive_int(n_cols, "n_cols")
+    n_cols = validate_positive_int(n_cols, "n_cols")
     if isinstance(pad, (bool, np.bool_)) or not isinstance(pad, numbers.Integral) or pad < 0:
         raise ValueError(f"pad must be a non-negative integer, got {pad!r}.")
     if scale not in ("each", "none"):

@@ -26,12 +26,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import _kernels as K
-from ._validation import as_matrix, check_factor
+from ._validation import as_matrix, validate_factor
 
-__all__ = ["check_mask", "masked_data", "masked_loss", "masked_mu_update_W", "masked_mu_update_H"]
+__all__ = ["validate_mask", "masked_data", "masked_loss", "masked_mu_update_W", "masked_mu_update_H"]
 
 
-def check_mask(mask, shape):
+def validate_mask(mask, shape):
     """Return ``mask`` as a boolean array of ``shape`` with at least one True, or raise.
 
     Parameters
@@ -87,7 +87,7 @@ def masked_data(X, mask):
     ------
     ValueError
         If an observed entry is NaN, infinite or negative (with its position), and
-        everything :func:`check_mask` raises.
+        everything :func:`validate_mask` raises.
     """
     if X is None or isinstance(X, (str, bytes)):
         raise TypeError(f"X must be a 2-D array of real numbers, got {type(X).__name__}.")
@@ -99,7 +99,7 @@ def masked_data(X, mask):
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(f"X must be a non-empty 2-D array, got shape {arr.shape}.")
     arr = arr.astype(np.float32 if arr.dtype == np.float32 else np.float64)  # float32 stays float32
-    M = check_mask(mask, arr.shape)
+    M = validate_mask(mask, arr.shape)
     with np.errstate(invalid="ignore"):
         bad = M & ~np.isfinite(arr)
         if bad.any():
@@ -146,8 +146,8 @@ def _factors(W, H, shape):
     W = as_matrix(W, "W")
     H = as_matrix(H, "H")
     k = W.shape[1]
-    W = check_factor(W, (shape[0], k), "W")
-    H = check_factor(H, (k, shape[1]), "H")
+    W = validate_factor(W, (shape[0], k), "W")
+    H = validate_factor(H, (k, shape[1]), "H")
     return W, H
 
 

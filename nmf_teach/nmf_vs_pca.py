@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_matrix, check_integer_labels, check_n_components, check_positive_int, check_positive_scalar
+from ._validation import as_matrix, validate_integer_labels, validate_n_components, validate_positive_int, validate_positive_scalar
 
 __all__ = [
     "negative_fraction",
@@ -72,7 +72,7 @@ def near_zero_fraction(A, rel_tol=0.05):
     Explained in *Why NMF*.
     """
     A = as_matrix(A, "A")
-    rel_tol = check_positive_scalar(rel_tol, "rel_tol", allow_zero=True)
+    rel_tol = validate_positive_scalar(rel_tol, "rel_tol", allow_zero=True)
     absA = np.abs(A)
     scale = absA.max(axis=1, keepdims=True)
     return float(np.mean(absA <= rel_tol * scale))
@@ -161,9 +161,9 @@ def storage_ratio(m, n, k):
     -----
     Explained in *Why NMF*.
     """
-    m = check_positive_int(m, "m")
-    n = check_positive_int(n, "n")
-    k = check_positive_int(k, "k")
+    m = validate_positive_int(m, "m")
+    n = validate_positive_int(n, "n")
+    k = validate_positive_int(k, "k")
     return (m * k + k * n) / (m * n)
 
 
@@ -194,10 +194,10 @@ def one_hot(labels, n_components=None):
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.size == 0:
         raise ValueError(f"labels must be a non-empty 1-D array, got shape {labels.shape}.")
-    labels = check_integer_labels(labels)
+    labels = validate_integer_labels(labels)
     if labels.min() < 0:
         raise ValueError(f"labels must be >= 0; the smallest is {labels.min()}.")
-    k = int(labels.max()) + 1 if n_components is None else check_n_components(n_components)
+    k = int(labels.max()) + 1 if n_components is None else validate_n_components(n_components)
     if labels.max() >= k:
         raise ValueError(f"labels go up to {labels.max()} but n_components is {k}; labels must be < k.")
     W = np.zeros((labels.size, k))

@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_problem
+from ._validation import validate_problem
 from .regularization import penalty_weights
 
 __all__ = [
-    "check_problem",
     "loss",
     "loss_trace_expansion",
     "sklearn_objective",
@@ -54,7 +53,7 @@ def loss(X, W, H):
     -----
     Explained in *The NMF problem*.
     """
-    X, W, H = check_problem(X, W, H, nonnegative=False)
+    X, W, H = validate_problem(X, W, H, nonnegative=False)
     return _loss(X, W, H)
 
 
@@ -86,7 +85,7 @@ def loss_trace_expansion(X, W, H):
     -----
     Explained in *The NMF problem*.
     """
-    X, W, H = check_problem(X, W, H, nonnegative=False)
+    X, W, H = validate_problem(X, W, H, nonnegative=False)
     t1 = float(np.dot(X.ravel(), X.ravel()))
     t2 = float(np.dot((W.T @ X).ravel(), H.ravel()))
     t3 = float(np.dot((W.T @ W).ravel(), (H @ H.T).ravel()))
@@ -158,7 +157,7 @@ def gradient_W(X, W, H):
     -----
     Derived with the trace identities in *Gradient descent*.
     """
-    X, W, H = check_problem(X, W, H, nonnegative=False)
+    X, W, H = validate_problem(X, W, H, nonnegative=False)
     return _gradient_W(X, W, H)
 
 
@@ -183,7 +182,7 @@ def gradient_H(X, W, H):
     -----
     Derived with the trace identities in *Gradient descent*.
     """
-    X, W, H = check_problem(X, W, H, nonnegative=False)
+    X, W, H = validate_problem(X, W, H, nonnegative=False)
     return _gradient_H(X, W, H)
 
 
@@ -252,7 +251,7 @@ def kkt_residual(X, W, H, *, alpha_W=0.0, alpha_H="same", l1_ratio=0.0, scaled=T
     Lin, C.-J. (2007). On the convergence of multiplicative update algorithms
     for nonnegative matrix factorization. IEEE Trans. Neural Networks, 18(6).
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     if not isinstance(relative, (bool, np.bool_)):
         raise TypeError(f"relative must be True or False, got {relative!r}.")
     p = penalty_weights(*X.shape, alpha_W=alpha_W, alpha_H=alpha_H, l1_ratio=l1_ratio, scaled=scaled)

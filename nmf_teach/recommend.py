@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_real_array, check_random_state
+from ._validation import as_real_array, validate_random_state
 from ._validation import boolean, integer, matrix, random_state, validate_params
-from .masked import check_mask, masked_data
+from .masked import validate_mask, masked_data
 
 __all__ = [
     "Recommendation",
@@ -64,7 +64,7 @@ def train_test_split_mask(mask, test_size=0.2, random_state=0):
         A float in (0, 1) is the share of observed entries to hold out (rounded
         to the nearest count, which must be at least 1); an int is their number.
     random_state : None, int or numpy.random.Generator, default=0
-        Seed of the draw (:func:`nmf_teach._validation.check_random_state`:
+        Seed of the draw (:func:`nmf_teach._validation.validate_random_state`:
         an int reproduces the split, ``None`` draws a fresh one, a generator
         is advanced, so repeated calls with one generator give independent
         splits).
@@ -94,7 +94,7 @@ def train_test_split_mask(mask, test_size=0.2, random_state=0):
     M = _as_mask(mask)
     n_obs = int(M.sum())
     n_test = _test_count(test_size, n_obs)
-    rng = check_random_state(random_state)
+    rng = validate_random_state(random_state)
     keep = _reserve(M, rng)
     candidates = np.flatnonzero(M & ~keep)
     if n_test > candidates.size:
@@ -115,7 +115,7 @@ def _as_mask(mask):
     M = np.asarray(mask)
     if M.ndim != 2:
         raise ValueError(f"mask must be a 2-D boolean array (True where observed), got shape {M.shape}.")
-    return check_mask(M, M.shape)
+    return validate_mask(M, M.shape)
 
 
 def _test_count(test_size, n_obs):
@@ -365,7 +365,7 @@ def rmse(X, X_hat, mask):
     B = _scored(X_hat, "X_hat")
     if A.shape != B.shape:
         raise ValueError(f"X has shape {A.shape} but X_hat has shape {B.shape}; they must match.")
-    M = check_mask(mask, A.shape)
+    M = validate_mask(mask, A.shape)
     for arr, name in ((A, "X"), (B, "X_hat")):
         bad = M & ~np.isfinite(arr)
         if bad.any():

@@ -15,19 +15,19 @@ import numpy as np
 from . import _kernels as K
 from ._kernels import auto_sweeps as _auto_sweeps  # noqa: F401  (tests read the rule from here)
 from ._validation import (
-    check_data,
-    check_factor,
-    check_n_components,
-    check_nonneg_int,
-    check_nonnegative,
-    check_option,
-    check_positive_int,
-    check_positive_scalar,
-    check_random_state,
+    validate_data,
+    validate_factor,
+    validate_n_components,
+    validate_nonneg_int,
+    validate_nonnegative,
+    validate_option,
+    validate_positive_int,
+    validate_positive_scalar,
+    validate_random_state,
 )
 from .divergence import BETA_LOSSES
 from .masked import masked_data
-from .updates import METHODS, check_learning_rate
+from .updates import METHODS, validate_learning_rate
 
 __all__ = ["NMFResult", "initialize", "nmf", "INITS", "SklearnFit", "fit_sklearn"]
 
@@ -154,7 +154,7 @@ def initialize(X, n_components, init="random", *, random_state=None):
         (which the multiplicative update can never leave), "nndsvda" fills them
         with ``mean(X)``, "nndsvdar" with small random values.
     random_state : None, int or numpy.random.Generator
-        The seed (:func:`nmf_teach._validation.check_random_state`): ``None`` is
+        The seed (:func:`nmf_teach._validation.validate_random_state`): ``None`` is
         fresh randomness, an int ``s`` is ``numpy.random.RandomState(s)``, the
         generator scikit-learn uses, so the start equals scikit-learn's.
 
@@ -168,10 +168,10 @@ def initialize(X, n_components, init="random", *, random_state=None):
     -----
     Explained in *NMF with scikit-learn*.
     """
-    X = check_data(X, "X", accept_sparse=True)
-    k = check_n_components(n_components)
-    init = check_option(init, INITS[:-1], "init")
-    return _initialize(X, k, init, check_random_state(random_state))
+    X = validate_data(X, "X", accept_sparse=True)
+    k = validate_n_components(n_components)
+    init = validate_option(init, INITS[:-1], "init")
+    return _initialize(X, k, init, validate_random_state(random_state))
 
 
 def _initialize(X, k, init, rng):
@@ -192,7 +192,7 @@ def _initialize(X, k, init, rng):
     return W.astype(X.dtype, copy=False), H.astype(X.dtype, copy=False)
 
 
-def _check_mu_start(X, W, H, names):
+def _validate_mu_start(X, W, H, names):
     """Refuse a start with ``WH = 0`` for an X that is not all zero: a fixed point of every multiplicative update.
 
     (For X = 0 the zero start is the exact fit, and is kept.)
@@ -264,7 +264,7 @@ def nmf(
         ``max_iter`` iterations.
     random_state : None, int or numpy.random.Generator, default=None
         The random initialization's generator
-        (:func:`nmf_teach._validation.check_random_state`, scikit-learn's rule):
+        (:func:`nmf_teach._validation.validate_random_state`, scikit-learn's rule):
         ``None`` is fresh randomness, an int ``s`` is
         ``numpy.random.RandomState(s)``, so the start equals scikit-learn's for
         the same seed. Pass an int to reproduce a run.
@@ -333,15 +333,15 @@ def nmf(
     hierarchical ALS algorithms for nonnegative matrix factorization. Neural
     Computation, 24(4).
     """
-    method = check_option(method, METHODS, "method")
-    beta_loss = check_option(beta_loss, BETA_LOSSES, "beta_loss")
+    method = validate_option(method, METHODS, "method")
+    beta_loss = validate_option(beta_loss, BETA_LOSSES, "beta_loss")
     if beta_loss != "frobenius" and method != "mu":
         raise ValueError(
             f"beta_loss={beta_loss!r} needs method='mu'; method={method!r} minimizes the Frobenius loss only."
         )
     if mask is None:
         try:
-            X = check_data(X, "X", accept_sparse=method in ("mu", "hals"), what=f"method={method!r}")
+            X = validate_data(X, "X", accept_sparse=method in ("mu", "hals"), what=f"method={method!r}")
         except ValueError as exc:
             if "NaN" not in str(exc):
                 raise
@@ -365,25 +365,25 @@ def nmf(
         if init not in ("random", "custom"):
             raise ValueError(f"init={init!r} needs a complete X (an SVD); with a mask use init='random' or W0/H0.")
         X = Y
-    k = check_n_components(n_components)
-    init = check_option(init, INITS, "init")
-    max_iter = check_nonneg_int(max_iter, "max_iter")
-    tol = check_positive_scalar(tol, "tol", allow_zero=True)
+    k = validate_n_components(n_components)
+    init = validate_option(init, INITS, "init")
+    max_iter = validate_nonneg_int(max_iter, "max_iter")
+    tol = validate_positive_scalar(tol, "tol", allow_zero=True)
     if learning_rate is not None:
         if method in ("mu", "hals"):
             raise ValueError(
                 f"method={method!r} has no learning rate; learning_rate is for 'gd' and 'pgd'."
             )
-        learning_rate = check_learning_rate(learning_rate, (), "learning_rate")
+        learning_rate = validate_learning_rate(learning_rate, (), "learning_rate")
     if isinstance(inner_sweeps, str):
         if inner_sweeps != "auto":
             raise ValueError(f"inner_sweeps must be a positive integer or 'auto', got {inner_sweeps!r}.")
         inner_sweeps = None if method == "hals" else 1
     else:
-        inner_sweeps = check_positive_int(inner_sweeps, "inner_sweeps")
+        inner_sweeps = validate_positive_int(inner_sweeps, "inner_sweeps")
         if inner_sweeps != 1 and method != "hals":
             raise ValueError(f"inner_sweeps is for method='hals' only, not {method!r}.")
-    rng = check_random_state(random_state)
+    rng = validate_random_state(random_state)
     m, n = X.shape
     dtype = X.dtype
     if (W0 is None) != (H0 is None):
@@ -392,8 +392,8 @@ def nmf(
         if init not in ("random", "custom"):
             raise ValueError(f"W0 and H0 were given, so init must be 'custom', not {init!r}.")
         init = "custom"
-        W = np.array(check_factor(W0, (m, k), "W0"), dtype=dtype, order="C")
-        H = np.array(check_factor(H0, (k, n), "H0"), dtype=dtype, order="C")
+        W = np.array(validate_factor(W0, (m, k), "W0"), dtype=dtype, order="C")
+        H = np.array(validate_factor(H0, (k, n), "H0"), dtype=dtype, order="C")
     elif init == "custom":
         raise ValueError("init='custom' needs W0 of shape (m, k) and H0 of shape (k, n).")
     elif M is not None:
@@ -403,7 +403,7 @@ def nmf(
     W = np.array(W, dtype=dtype, order="C")
     H = np.array(H, dtype=dtype, order="C")
     if method == "mu":
-        _check_mu_start(X, W, H, ("W0", "H0") if init == "custom" else ("W", "H"))
+        _validate_mu_start(X, W, H, ("W0", "H0") if init == "custom" else ("W", "H"))
         if init == "nndsvd":
             warnings.warn(
                 "init='nndsvd' leaves zeros in W and H, and the multiplicative update (method='mu') can never "
@@ -489,11 +489,11 @@ def fit_sklearn(X, n_components, *, init="nndsvda", solver="cd", alpha_W=0.0, al
     from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
 
-    X = check_nonnegative(X, "X")
-    k = check_n_components(n_components)
-    init = check_option(init, INITS[:-1], "init")
-    solver = check_option(solver, ("cd", "mu"), "solver")
-    max_iter = check_positive_int(max_iter, "max_iter")
+    X = validate_nonnegative(X, "X")
+    k = validate_n_components(n_components)
+    init = validate_option(init, INITS[:-1], "init")
+    solver = validate_option(solver, ("cd", "mu"), "solver")
+    max_iter = validate_positive_int(max_iter, "max_iter")
     model = NMF(n_components=k, init=init, solver=solver, alpha_W=alpha_W, alpha_H=alpha_H, l1_ratio=l1_ratio,
                 tol=tol, max_iter=max_iter, random_state=random_state)
     with warnings.catch_warnings(record=True) as caught:

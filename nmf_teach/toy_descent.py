@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from ._validation import as_real_array, check_nonneg_int, check_positive_scalar
+from ._validation import as_real_array, validate_nonneg_int, validate_positive_scalar
 
 __all__ = ["gradient_descent", "double_well", "double_well_grad"]
 
@@ -102,8 +102,8 @@ def gradient_descent(grad, x0, learning_rate, n_steps=50):
     """
     if not callable(grad):
         raise TypeError(f"grad must be a function of x, got {type(grad).__name__}.")
-    eta = check_positive_scalar(learning_rate, "learning_rate")
-    n_steps = check_nonneg_int(n_steps, "n_steps")
+    eta = validate_positive_scalar(learning_rate, "learning_rate")
+    n_steps = validate_nonneg_int(n_steps, "n_steps")
     x = _as_point(x0, "x0")
     xs = [x.copy()]
     for t in range(n_steps):

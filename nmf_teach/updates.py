@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _kernels as K
-from ._validation import as_matrix, check_learning_rate, check_option
-from .objective import check_problem
+from ._validation import as_matrix, validate_learning_rate, validate_option
+from ._validation import validate_problem
 
 __all__ = [
     "learning_rate_W",
@@ -32,11 +32,11 @@ __all__ = [
     "mu_update_H",
     "hals_update_W",
     "hals_update_H",
-    "step",
+    "one_iteration",
     "METHODS",
 ]
 
-#: The update rules :func:`step` and :func:`nmf_teach.nmf` know.
+#: The update rules :func:`one_iteration` and :func:`nmf_teach.nmf` know.
 METHODS = ("mu", "gd", "pgd", "hals")
 
 
@@ -44,12 +44,13 @@ METHODS = ("mu", "gd", "pgd", "hals")
 # learning rates
 # --------------------------------------------------------------------------
 def learning_rate_H(W, H):
-    """The data-driven learning rate ``η_H = H ⊘ (WᵀWH)`` of Lee & Seung.
+    """The data-driven learning rate ``η_H = H ⊘ (2WᵀWH)`` of Lee & Seung, for this package's loss.
 
-    A gradient step on ``½‖X − WH‖²_F`` with this element-wise rate is exactly
-    the multiplicative update of H. For this package's loss ``‖X − WH‖²_F``,
-    whose gradient is twice as large, the same step needs ``η_H / 2``:
-    ``gd_update_H(X, W, H, learning_rate_H(W, H) / 2) == mu_update_H(X, W, H)``.
+    A gradient step on ``‖X − WH‖²_F`` (gradient :func:`nmf_teach.objective.gradient_H`)
+    with this element-wise rate is exactly the multiplicative update of H:
+    ``gd_update_H(X, W, H, learning_rate_H(W, H)) == mu_update_H(X, W, H)``.
+    Lee & Seung (and source 001) write ``H ⊘ (WᵀWH)``, twice this, which is the
+    rate for ``½‖X − WH‖²_F``, whose gradient is half as large.
 
     Parameters
     ----------
@@ -70,14 +71,14 @@ def learning_rate_H(W, H):
     Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
     factorization. NIPS 13.
     """
-    W, H = _check_pair(W, H)
-    return K.guarded_divide(H, (W.T @ W) @ H)
+    W, H = _validate_pair(W, H)
+    return K.guarded_divide(H, 2 * ((W.T @ W) @ H))
 
 
 def learning_rate_W(W, H):
-    """The data-driven learning rate ``η_W = W ⊘ (WHHᵀ)`` of Lee & Seung.
+    """The data-driven learning rate ``η_W = W ⊘ (2WHHᵀ)`` of Lee & Seung, for this package's loss.
 
-    See :func:`learning_rate_H`; the same factor ½ applies for this package's loss.
+    See :func:`learning_rate_H` (the rate for ``½‖X − WH‖²_F`` is twice this).
 
     Parameters
     ----------
@@ -87,7 +88,7 @@ def learning_rate_W(W, H):
     Returns
     -------
     ndarray of shape (m, k)
-        The element-wise rate; ``gd_update_W(X, W, H, learning_rate_W(W, H) / 2)``
+        The element-wise rate; ``gd_update_W(X, W, H, learning_rate_W(W, H))``
         equals ``mu_update_W(X, W, H)``.
 
     Notes
@@ -100,8 +101,8 @@ def learning_rate_W(W, H):
     Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
     factorization. NIPS 13.
     """
-    W, H = _check_pair(W, H)
-    return K.guarded_divide(W, W @ (H @ H.T))
+    W, H = _validate_pair(W, H)
+    return K.guarded_divide(W, 2 * (W @ (H @ H.T)))
 
 
 def lipschitz_step_W(H):
@@ -173,7 +174,7 @@ def _lipschitz_step(G):
     return step
 
 
-def _check_pair(W, H):
+def _validate_pair(W, H):
     W = as_matrix(W, "W")
     H = as_matrix(H, "H")
     if W.shape[1] != H.shape[0]:
@@ -197,7 +198,7 @@ def gd_update_W(X, W, H, learning_rate):
     W : array-like of shape (m, k)
     H : array-like of shape (k, n)
     learning_rate : float or array-like of shape (m, k)
-        A fixed step, or an element-wise one such as ``learning_rate_W(W, H) / 2``.
+        A fixed step, or an element-wise one such as ``learning_rate_W(W, H)``.
 
     Returns
     -------
@@ -207,8 +208,8 @@ def gd_update_W(X, W, H, learning_rate):
     -----
     Explained in *Gradient descent*.
     """
-    X, W, H = check_problem(X, W, H, nonnegative=False)
-    return W - check_learning_rate(learning_rate, W.shape, "learning_rate") * K.frobenius_gradient_W(X, W, H)
+    X, W, H = validate_problem(X, W, H, nonnegative=False)
+    return W - validate_learning_rate(learning_rate, W.shape, "learning_rate") * K.frobenius_gradient_W(X, W, H)
 
 
 def gd_update_H(X, W, H, learning_rate):
@@ -229,8 +230,8 @@ def gd_update_H(X, W, H, learning_rate):
     -----
     Explained in *Gradient descent*.
     """
-    X, W, H = check_problem(X, W, H, nonnegative=False)
-    return H - check_learning_rate(learning_rate, H.shape, "learning_rate") * K.frobenius_gradient_H(X, W, H)
+    X, W, H = validate_problem(X, W, H, nonnegative=False)
+    return H - validate_learning_rate(learning_rate, H.shape, "learning_rate") * K.frobenius_gradient_H(X, W, H)
 
 
 def pgd_update_W(X, W, H, learning_rate):
@@ -298,7 +299,7 @@ def mu_update_W(X, W, H):
     Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
     factorization. NIPS 13.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return _mu_W(X, W, H)
 
 
@@ -330,7 +331,7 @@ def mu_update_H(X, W, H):
     Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
     factorization. NIPS 13.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return _mu_H(X, W, H)
 
 
@@ -371,7 +372,7 @@ def hals_update_W(X, W, H):
     Cichocki, A., & Phan, A.-H. (2009). Fast local algorithms for large scale
     nonnegative matrix and tensor factorizations. IEICE Trans. Fundamentals, E92-A(3).
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return _hals_W(X, W, H)
 
 
@@ -397,7 +398,7 @@ def hals_update_H(X, W, H):
     -----
     Explained in *Beyond the multiplicative update*.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return _hals_H(X, W, H)
 
 
@@ -419,7 +420,7 @@ def _step(X, W, H, method, learning_rate):
     return K.gd_iteration(X, W, H, method == "pgd", learning_rate)
 
 
-def step(X, W, H, method="mu", *, learning_rate=None):
+def one_iteration(X, W, H, method="mu", *, learning_rate=None):
     """One full iteration of ``method``: update W with the old H, then H with the new W.
 
     Parameters
@@ -442,10 +443,10 @@ def step(X, W, H, method="mu", *, learning_rate=None):
     -----
     Explained in *Gradient descent vs multiplicative update*.
     """
-    method = check_option(method, METHODS, "method")
-    X, W, H = check_problem(X, W, H, nonnegative=method != "gd")
+    method = validate_option(method, METHODS, "method")
+    X, W, H = validate_problem(X, W, H, nonnegative=method != "gd")
     if learning_rate is not None:
         if method in ("mu", "hals"):
             raise ValueError(f"method={method!r} has no learning rate; pass learning_rate=None.")
-        learning_rate = check_learning_rate(learning_rate, (), "learning_rate")
+        learning_rate = validate_learning_rate(learning_rate, (), "learning_rate")
     return _step(X, W, H, method, learning_rate)

@@ -1,7 +1,7 @@
 """Every call in a chapter or lab that draws random numbers passes an explicit seed.
 
 ``random_state=None`` means fresh randomness (scikit-learn's rule,
-:func:`nmf_teach._validation.check_random_state`), so a chapter that leaves the
+:func:`nmf_teach._validation.validate_random_state`), so a chapter that leaves the
 seed out would print different numbers on every run. The functions that draw
 are found by introspection, not listed by hand: every public callable of
 :mod:`nmf_teach` with a ``random_state`` parameter, every scikit-learn callable

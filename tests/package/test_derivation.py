@@ -24,7 +24,7 @@ def test_source_version_without_factor_two_fails_the_check():
     # source 001 writes η_H = H ⊘ (WᵀWH) with the gradient −2WᵀX + 2WᵀWH: not the MU step
     wrong = nt.DerivationStep(
         "source 001 as written", "", "",
-        lambda X, W, H: (H - nt.learning_rate_H(W, H) * nt.gradient_H(X, W, H), nt.mu_update_H(X, W, H)),
+        lambda X, W, H: (H - 2 * nt.learning_rate_H(W, H) * nt.gradient_H(X, W, H), nt.mu_update_H(X, W, H)),
     )
     assert wrong.check() > 1e-2
 

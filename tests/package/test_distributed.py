@@ -147,8 +147,8 @@ def test_planted_nmf_is_made_block_by_block_from_seeds():
 
 def test_check_row_chunked_converts_to_float64():
     X = da.ones((6, 4), chunks=(2, -1), dtype=np.float32)
-    assert ntd.check_row_chunked(X).dtype == np.float64
-    assert ntd.check_row_chunked(da.ones((6, 4), chunks=(3, 4), dtype=bool)).dtype == np.float64
+    assert ntd.validate_row_chunked(X).dtype == np.float64
+    assert ntd.validate_row_chunked(da.ones((6, 4), chunks=(3, 4), dtype=bool)).dtype == np.float64
 
 
 def _with_negative_block():

@@ -61,7 +61,7 @@ def planted():
 def test_hals_has_the_iterates_of_sklearn_cd(planted):
     """scikit-learn's "cd" (no shuffle, no penalty) is the same algorithm: same iterates."""
     X, W0, H0 = planted
-    cd = cs.sklearn_cd_curve(X, W0, H0, max_iters=[1, 10, 50])
+    cd = cs.sklearn_cd_curve(X, W0, H0, max_iter=[1, 10, 50])
     hals = cs.nmf_curve(X, W0, H0, "hals", max_iter=50)
     np.testing.assert_allclose(cd.losses, hals.losses[cd.iterations], rtol=1e-9)
     np.testing.assert_allclose(cd.W, hals.W, rtol=1e-8, atol=1e-10)

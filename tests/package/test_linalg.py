@@ -78,14 +78,14 @@ def test_safe_divide_guards_only_exact_zeros():
 def test_trace_gradient_identities(identity, rng):
     shape_A, shape_X = identity.shapes(4, 3)
     A, X = rng.normal(size=shape_A), rng.normal(size=shape_X)
-    err = nt.check_gradient(lambda Z: identity.f(A, Z), lambda Z: identity.grad(A, Z), X)
+    err = nt.gradient_error(lambda Z: identity.f(A, Z), lambda Z: identity.grad(A, Z), X)
     assert err < 1e-7
 
 
 def test_check_gradient_detects_a_wrong_gradient(rng):
     A, X = rng.normal(size=(4, 4)), rng.normal(size=(4, 3))
     # ∇ tr(XᵀAX) is (A + Aᵀ)X, not 2AX for a non-symmetric A
-    err = nt.check_gradient(lambda Z: np.trace(Z.T @ A @ Z), lambda Z: 2 * A @ Z, X)
+    err = nt.gradient_error(lambda Z: np.trace(Z.T @ A @ Z), lambda Z: 2 * A @ Z, X)
     assert err > 1e-2
 
 
@@ -117,7 +117,7 @@ def test_numerical_gradient_needs_a_scalar_f(f, match):
     with pytest.raises(TypeError, match=match):
         nt.numerical_gradient(f, np.ones((2, 2)))
     with pytest.raises(TypeError, match=match):
-        nt.check_gradient(f, np.ones((2, 2)), np.ones((2, 2)))
+        nt.gradient_error(f, np.ones((2, 2)), np.ones((2, 2)))
 
 
 def test_numerical_gradient_accepts_numpy_scalars():

@@ -31,7 +31,7 @@ def test_nmf_curve_is_nmf(problem):
 def test_sklearn_cd_curve_points_are_separate_fits(problem):
     X, W0, H0 = problem
     W0_before, H0_before = W0.copy(), H0.copy()
-    curve = cs.sklearn_cd_curve(X, W0, H0, max_iters=[1, 4, 9])
+    curve = cs.sklearn_cd_curve(X, W0, H0, max_iter=[1, 4, 9])
     np.testing.assert_array_equal(W0, W0_before)  # the start is not changed in place
     np.testing.assert_array_equal(H0, H0_before)
     assert list(curve.iterations) == [0, 1, 4, 9] and curve.label == "sklearn cd"
@@ -69,11 +69,11 @@ def test_loss_within_budget():
 def test_bad_input(problem):
     X, W0, H0 = problem
     with pytest.raises(ValueError, match="strictly increasing"):
-        cs.sklearn_cd_curve(X, W0, H0, max_iters=[5, 2])
+        cs.sklearn_cd_curve(X, W0, H0, max_iter=[5, 2])
     with pytest.raises(ValueError, match="positive integers"):
-        cs.sklearn_cd_curve(X, W0, H0, max_iters=[0, 2])
+        cs.sklearn_cd_curve(X, W0, H0, max_iter=[0, 2])
     with pytest.raises(ValueError, match="positive integers"):
-        cs.sklearn_cd_curve(X, W0, H0, max_iters=[])
+        cs.sklearn_cd_curve(X, W0, H0, max_iter=[])
     with pytest.raises(ValueError, match="repeat must be a positive"):
         cs.nmf_curve(X, W0, H0, repeat=0)
     with pytest.raises(TypeError, match="repeat must be a positive"):

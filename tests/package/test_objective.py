@@ -35,8 +35,8 @@ def test_trace_expansion(problem):
 
 def test_gradients_against_finite_differences(problem):
     X, W, H = problem
-    assert nt.check_gradient(lambda V: nt.loss(X, V, H), nt.gradient_W(X, W, H), W) < 1e-7
-    assert nt.check_gradient(lambda V: nt.loss(X, W, V), nt.gradient_H(X, W, H), H) < 1e-7
+    assert nt.gradient_error(lambda V: nt.loss(X, V, H), nt.gradient_W(X, W, H), W) < 1e-7
+    assert nt.gradient_error(lambda V: nt.loss(X, W, V), nt.gradient_H(X, W, H), H) < 1e-7
 
 
 def test_loss_accepts_negative_factors_but_not_negative_X(problem):

@@ -28,15 +28,17 @@ def test_mu_against_naive_formula(problem):
 
 def test_gradient_step_with_data_driven_rate_is_mu(problem):
     X, W, H = problem
-    # the rate of Lee & Seung is for ½‖X − WH‖²; this package's gradient is twice that
+    # the rate is H ⊘ (2WᵀWH), for this package's loss and gradient
+    np.testing.assert_allclose(nt.learning_rate_H(W, H), H / (2 * W.T @ W @ H), rtol=1e-12)
+    np.testing.assert_allclose(nt.learning_rate_W(W, H), W / (2 * W @ H @ H.T), rtol=1e-12)
     np.testing.assert_allclose(
-        nt.gd_update_H(X, W, H, nt.learning_rate_H(W, H) / 2), nt.mu_update_H(X, W, H), rtol=1e-12
+        nt.gd_update_H(X, W, H, nt.learning_rate_H(W, H)), nt.mu_update_H(X, W, H), rtol=1e-12
     )
     np.testing.assert_allclose(
-        nt.gd_update_W(X, W, H, nt.learning_rate_W(W, H) / 2), nt.mu_update_W(X, W, H), rtol=1e-12
+        nt.gd_update_W(X, W, H, nt.learning_rate_W(W, H)), nt.mu_update_W(X, W, H), rtol=1e-12
     )
-    # without the factor ½ the step overshoots and is *not* the MU step
-    assert not np.allclose(nt.gd_update_H(X, W, H, nt.learning_rate_H(W, H)), nt.mu_update_H(X, W, H))
+    # Lee & Seung's rate for ½‖X − WH‖², twice as long, overshoots and is *not* the MU step
+    assert not np.allclose(nt.gd_update_H(X, W, H, 2 * nt.learning_rate_H(W, H)), nt.mu_update_H(X, W, H))
 
 
 def test_plain_gd_goes_negative_and_pgd_does_not(problem):
@@ -92,7 +94,7 @@ def test_mu_zero_denominator_is_guarded():
 
 def test_step_orders_W_then_H(problem):
     X, W, H = problem
-    W1, H1 = nt.step(X, W, H, "mu")
+    W1, H1 = nt.one_iteration(X, W, H, "mu")
     np.testing.assert_array_equal(W1, nt.mu_update_W(X, W, H))
     np.testing.assert_array_equal(H1, nt.mu_update_H(X, W1, H))
 
@@ -100,9 +102,9 @@ def test_step_orders_W_then_H(problem):
 def test_step_errors(problem):
     X, W, H = problem
     with pytest.raises(ValueError, match=r"Unknown method 'adam'; choose one of"):
-        nt.step(X, W, H, "adam")
+        nt.one_iteration(X, W, H, "adam")
     with pytest.raises(ValueError, match="has no learning rate"):
-        nt.step(X, W, H, "mu", learning_rate=0.1)
+        nt.one_iteration(X, W, H, "mu", learning_rate=0.1)
     with pytest.raises(ValueError, match="learning_rate must be a finite positive number"):
         nt.gd_update_H(X, W, H, -1.0)
     with pytest.raises(ValueError, match=r"learning_rate has shape \(2, 2\); an element-wise rate needs shape \(3, 6\)"):
@@ -124,18 +126,18 @@ def test_step_errors(problem):
 def test_step_needs_a_number_as_learning_rate(problem, rate, got):
     X, W, H = problem
     with pytest.raises(TypeError, match=rf"learning_rate must be a number here \(one step size for the whole run\), got {got}"):
-        nt.step(X, W, H, "gd", learning_rate=rate)
+        nt.one_iteration(X, W, H, "gd", learning_rate=rate)
 
 
 def test_zero_d_array_counts_as_a_number(problem):
     X, W, H = problem
     for method in ("gd", "pgd"):
-        a = nt.step(X, W, H, method, learning_rate=np.array(1e-3))
-        b = nt.step(X, W, H, method, learning_rate=1e-3)
+        a = nt.one_iteration(X, W, H, method, learning_rate=np.array(1e-3))
+        b = nt.one_iteration(X, W, H, method, learning_rate=1e-3)
         np.testing.assert_array_equal(a[0], b[0])
         np.testing.assert_array_equal(a[1], b[1])
     np.testing.assert_array_equal(nt.gd_update_H(X, W, H, np.array(1e-3)), nt.gd_update_H(X, W, H, 1e-3))
     with pytest.raises(ValueError, match="learning_rate must be a finite positive number, got -1.0"):
-        nt.step(X, W, H, "gd", learning_rate=np.array(-1.0))
+        nt.one_iteration(X, W, H, "gd", learning_rate=np.array(-1.0))
     with pytest.raises(TypeError, match="learning_rate must be a positive number or an array, got True"):
-        nt.step(X, W, H, "gd", learning_rate=np.array(True))
+        nt.one_iteration(X, W, H, "gd", learning_rate=np.array(True))

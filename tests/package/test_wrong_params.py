@@ -41,7 +41,7 @@ WRONG = [
     (nt.cost.matmul_flops, (2, 0, 2), {}, ValueError, "b must be a positive integer"),
     (nt.cost.iteration_flops, (2, 2, 2), {"method": "hals"}, ValueError, r"Unknown method 'hals'; choose one of"),
     (nt.cost.iteration_flops, (2, 2, 2), {"order": 1}, TypeError, "order must be a string"),
-    (nt.cost.hals_iteration_flops, (2, 2, 2), {"sweeps": 0}, ValueError, "sweeps must be a positive integer"),
+    (nt.cost.hals_iteration_flops, (2, 2, 2), {"inner_sweeps": 0}, ValueError, "inner_sweeps must be a positive integer"),
     # the one "is this a real array" check, through the functions that take arrays
     (nt.audio.spectrogram, (np.full(600, np.nan), 8000), {}, ValueError, "signal has 600 NaN or infinite entries"),
     (nt.audio.spectrogram, (np.zeros((2, 600)), 8000), {}, ValueError, "signal must be 1-D"),
