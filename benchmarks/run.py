@@ -16,9 +16,9 @@ measured, not tested (the test suite only checks that this script runs).
 Sections
 --------
 mu        floor (only ``X @ H.T`` and ``W.T @ X``, as many times as MU needs them),
-          ``nt.nmf(method="mu")`` wall time (with its loss per iteration) and
+          ``nt.solvers.nmf(method="mu")`` wall time (with its loss per iteration) and
           scikit-learn's ``NMF(solver="mu")``, from the same start.
-hals      ``nt.nmf(method="hals")`` at its defaults against scikit-learn's "cd" at
+hals      ``nt.solvers.nmf(method="hals")`` at its defaults against scikit-learn's "cd" at
           equal wall-time budgets, on planted problems of several shapes: the
           ratio of the losses reached (below 1: HALS lower).
 memory    peak memory allocated during one MU run beyond X, W and H (tracemalloc,
@@ -114,7 +114,7 @@ def bench_mu(shapes, n_iter, repeat):
     rows = []
     for m, n, k in shapes:
         X = np.random.RandomState(0).rand(m, n)
-        W0, H0 = nt.initialize(X, k, random_state=0)
+        W0, H0 = nt.solvers.initialize(X, k, random_state=0)
 
         def floor():
             W, H = W0, H0
@@ -124,7 +124,7 @@ def bench_mu(shapes, n_iter, repeat):
 
         funcs = {
             "floor": floor,
-            "nt": lambda: nt.nmf(X, k, W0=W0, H0=H0, max_iter=n_iter),
+            "nt": lambda: nt.solvers.nmf(X, k, W0=W0, H0=H0, max_iter=n_iter),
             "sklearn": lambda: sklearn_fit(X, W0, H0, "mu", n_iter),
         }
         t = rounds(funcs, repeat)
@@ -137,8 +137,8 @@ def bench_hals(problems, budgets, repeat, max_grid=640):
     grid = [M for M in (2, 3, 5, 7, 10, 14, 20, 28, 40, 56, 80, 113, 160, 226, 320, 452, 640) if M <= max_grid]
     rows = []
     for m, n, k in problems:
-        X, _, _ = nt.planted_nmf(m, n, k, noise=0.01, random_state=3)
-        W0, H0 = nt.initialize(X, k, random_state=0)
+        X, _, _ = nt.data.planted_nmf(m, n, k, noise=0.01, random_state=3)
+        W0, H0 = nt.solvers.initialize(X, k, random_state=0)
         cd_time = {N: [] for N in budgets}
         cd_loss = {N: nt.objective.loss(X, *sklearn_fit(X, W0, H0, "cd", N)[:2]) for N in budgets}
         hals_time = {M: [] for M in grid}
@@ -147,7 +147,7 @@ def bench_hals(problems, budgets, repeat, max_grid=640):
                 cd_time[N].append(nt.cost.timing(sklearn_fit, X, W0, H0, "cd", N, repeat=1).best)
             longest = max(cd_time[N][-1] for N in budgets)
             for M in grid:  # HALS runs of growing length, until one exceeds this round's longest budget
-                t = nt.cost.timing(nt.nmf, X, k, method="hals", W0=W0, H0=H0, max_iter=M, repeat=1).best
+                t = nt.cost.timing(nt.solvers.nmf, X, k, method="hals", W0=W0, H0=H0, max_iter=M, repeat=1).best
                 hals_time[M].append(t)
                 if t > longest:
                     break
@@ -163,7 +163,7 @@ def bench_hals(problems, budgets, repeat, max_grid=640):
                 M = max(fit) if fit else None
                 iters.append(M or 0)
                 if M and M not in hals_loss:  # losses do not depend on timing: compute once
-                    hals_loss[M] = nt.nmf(X, k, method="hals", W0=W0, H0=H0, max_iter=M).loss
+                    hals_loss[M] = nt.solvers.nmf(X, k, method="hals", W0=W0, H0=H0, max_iter=M).loss
                 ratios.append(hals_loss[M] / cd_loss[N] if M else float("inf"))
             rows.append([f"{m} × {n}, k = {k}", N, seconds_cell(cd_time[N]), statistics.median(iters),
                          f"{statistics.median(ratios):.3f} ({min(ratios):.3f}–{max(ratios):.3f})"])
@@ -175,10 +175,10 @@ def bench_memory(shapes, n_iter):
     rows = []
     for m, n, k in shapes:
         X = np.random.RandomState(0).rand(m, n)
-        W0, H0 = nt.initialize(X, k, random_state=0)
+        W0, H0 = nt.solvers.initialize(X, k, random_state=0)
         unit = X.nbytes
         out = []
-        for name, f in (("nt", lambda: nt.nmf(X, k, W0=W0, H0=H0, max_iter=n_iter)),
+        for name, f in (("nt", lambda: nt.solvers.nmf(X, k, W0=W0, H0=H0, max_iter=n_iter)),
                         ("sklearn", lambda: sklearn_fit(X, W0, H0, "mu", n_iter))):
             tracemalloc.start()
             res = f()

@@ -3,7 +3,7 @@
 Explained in *Beyond the multiplicative update* (``book/11_beyond_mu``).
 
 - :class:`SolverCurve`        one solver's losses, with the iteration and the time of each
-- :func:`nmf_curve`           a curve of this package's :func:`nmf_teach.nmf`
+- :func:`nmf_curve`           a curve of this package's :func:`nmf_teach.solvers.nmf`
 - :func:`sklearn_cd_curve`    a curve of scikit-learn's coordinate-descent ("cd") solver
 - :func:`solver_curves`       all of them from one start, ready to plot
 - :func:`loss_within_budget`  the lowest loss a curve reached within a time budget
@@ -87,7 +87,7 @@ def _validate_start(X, W0, H0):
 
 
 def nmf_curve(X, W0, H0, method="hals", *, max_iter=100, repeat=1, inner_sweeps=1):
-    """The loss curve of :func:`nmf_teach.nmf` with ``method`` from ``(W0, H0)``.
+    """The loss curve of :func:`nmf_teach.solvers.nmf` with ``method`` from ``(W0, H0)``.
 
     Parameters
     ----------
@@ -102,7 +102,7 @@ def nmf_curve(X, W0, H0, method="hals", *, max_iter=100, repeat=1, inner_sweeps=
         Run this many times and keep the fastest whole run (other programs can
         only slow a run down), as :func:`sklearn_cd_curve` keeps its fastest fit.
     inner_sweeps : int, default=1
-        Passed to :func:`nmf_teach.nmf` (accelerated HALS when > 1).
+        Passed to :func:`nmf_teach.solvers.nmf` (accelerated HALS when > 1).
 
     Returns
     -------

@@ -167,7 +167,7 @@ def plot_losses(runs, *, ax=None, x="iteration", logy=True, title=None):
     Parameters
     ----------
     runs : dict of str -> NMFResult or array-like
-        Label to a result of :func:`nmf_teach.nmf` (or a plain sequence of losses).
+        Label to a result of :func:`nmf_teach.solvers.nmf` (or a plain sequence of losses).
     ax : matplotlib Axes, optional
     x : {"iteration", "time"}, default="iteration"
         "time" needs results, which carry ``.times`` in seconds.

@@ -112,8 +112,8 @@ def regularized_objective(X, W, H, *, alpha_W=0.0, alpha_H="same", l1_ratio=0.0,
 
     Notes
     -----
-    With ``alpha_W=0`` it equals :func:`nmf_teach.sklearn_objective`, half of
-    :func:`nmf_teach.loss`. Explained in *Regularization*.
+    With ``alpha_W=0`` it equals :func:`nmf_teach.objective.sklearn_objective`, half of
+    :func:`nmf_teach.objective.loss`. Explained in *Regularization*.
     """
     X, W, H = validate_problem(X, W, H)
     p = penalty_weights(*X.shape, alpha_W=alpha_W, alpha_H=alpha_H, l1_ratio=l1_ratio, scaled=scaled)

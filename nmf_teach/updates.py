@@ -36,7 +36,7 @@ __all__ = [
     "METHODS",
 ]
 
-#: The update rules :func:`one_iteration` and :func:`nmf_teach.nmf` know.
+#: The update rules :func:`one_iteration` and :func:`nmf_teach.solvers.nmf` know.
 METHODS = ("mu", "gd", "pgd", "hals")
 
 
@@ -64,7 +64,7 @@ def learning_rate_H(W, H):
     Notes
     -----
     Explained in *Deriving the multiplicative update*. Zeros in the denominator
-    are guarded as in :func:`nmf_teach.safe_divide`.
+    are guarded as in :func:`nmf_teach.linalg.safe_divide`.
 
     References
     ----------
@@ -94,7 +94,7 @@ def learning_rate_W(W, H):
     Notes
     -----
     Explained in *Deriving the multiplicative update*. Zeros in the denominator
-    are guarded as in :func:`nmf_teach.safe_divide`.
+    are guarded as in :func:`nmf_teach.linalg.safe_divide`.
 
     References
     ----------

@@ -53,8 +53,8 @@ def test_same_iterates_as_sklearn(shape, k, zeros):
     rng = np.random.RandomState(3)
     X = rng.rand(*shape) * 5
     X[rng.rand(*shape) < zeros] = 0
-    W0, H0 = nt.initialize(X, k, random_state=0)
-    res = nt.nmf(X, k, W0=W0, H0=H0, beta_loss="kullback-leibler", max_iter=80)
+    W0, H0 = nt.solvers.initialize(X, k, random_state=0)
+    res = nt.solvers.nmf(X, k, W0=W0, H0=H0, beta_loss="kullback-leibler", max_iter=80)
     W, H = sklearn_kl(X, W0, H0, 80)
     np.testing.assert_allclose(res.W, W, rtol=1e-8, atol=1e-12 * np.abs(W).max())
     np.testing.assert_allclose(res.H, H, rtol=1e-8, atol=1e-12 * np.abs(H).max())
@@ -69,7 +69,7 @@ nonneg = arrays(np.float64, st.tuples(st.integers(2, 8), st.integers(2, 8)),
 @given(X=nonneg, k=st.integers(1, 4), scale=st.sampled_from([1e-2, 1.0, 1e3]), seed=st.integers(0, 2**16))
 def test_divergence_never_increases(X, k, scale, seed):
     X = X * scale
-    res = nt.nmf(X, k, beta_loss="kullback-leibler", max_iter=30, random_state=seed)
+    res = nt.solvers.nmf(X, k, beta_loss="kullback-leibler", max_iter=30, random_state=seed)
     assert np.all(np.isfinite(res.losses)) and (res.W >= 0).all() and (res.H >= 0).all()
     assert np.all(np.diff(res.losses) <= 1e-9 * np.abs(res.losses[:-1]) + 1e-9 * scale)
 
@@ -81,7 +81,7 @@ def test_divergence_never_increases(X, k, scale, seed):
 ])
 def test_bad_beta_loss(kw, match):
     with pytest.raises(ValueError, match=match):
-        nt.nmf(np.ones((3, 3)), 2, **kw)
+        nt.solvers.nmf(np.ones((3, 3)), 2, **kw)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,7 +255,7 @@ def test_beta_broadcasts_and_sklearn_error_relation():
     assert d(1.0, np.array([[0.5, 1.0, 2.0]]), 2).shape == (1, 3)
     assert np.ndim(d(1.0, 2.0, 1)) == 0
     X = np.random.RandomState(12).uniform(0.1, 2, size=(10, 6))
-    W0, H0 = nt.initialize(X, 2, random_state=0)
+    W0, H0 = nt.solvers.initialize(X, 2, random_state=0)
     for beta in ("itakura-saito", 0.5, "kullback-leibler"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
