@@ -2,7 +2,7 @@
 
 Run from anywhere (README, "Benchmarks"):
 
-    .venv/bin/python benchmarks/run.py            # solvers, memory, chapters, widgets
+    .venv/bin/python benchmarks/run.py            # solvers, memory, sparse, chapters, widgets
     .venv/bin/python benchmarks/run.py --build    # ... and the book build (clean, then unchanged)
     .venv/bin/python benchmarks/run.py --quick    # small sizes, a smoke run of every section
 
@@ -23,6 +23,11 @@ hals      ``nt.solvers.nmf(method="hals")`` at its defaults against scikit-learn
           ratio of the losses reached (below 1: HALS lower).
 memory    peak memory allocated during one MU run beyond X, W and H (tracemalloc,
           which sees numpy's allocations), in units of one (m, n) float64 matrix.
+sparse    a TF-IDF-like ``scipy.sparse`` X (20 000 × 5 000, 1 % stored, k = 20, seeded):
+          ``nt.nmf`` MU and HALS against scikit-learn's MU and cd on the same sparse
+          X and start, same number of iterations (wall-time ratios, and the loss
+          each reaches), and the peak extra memory of nt's sparse MU and HALS
+          (tracemalloc) in units of one dense (m, n) float64 array.
 chapters  each chapter's execution time in a fresh kernel (nbclient), and the
           update time of each live figure: a slider change redraws the figure
           and renders it to PNG (goal: median under 100 ms).
@@ -191,6 +196,64 @@ def bench_memory(shapes, n_iter):
     return table(["X, k", "one (m, n) matrix", "nt MU peak extra (× mn)", "sklearn MU peak extra (× mn)"], rows)
 
 
+def tfidf_like(m, n, density, seed=0):
+    """A seeded TF-IDF-like CSR matrix: log-normal counts at random positions, each row scaled to norm 1."""
+    import scipy.sparse as sp
+
+    rng = np.random.RandomState(seed)
+    X = sp.random(m, n, density=density, format="csr", random_state=rng,
+                  data_rvs=lambda size: 1.0 + np.floor(rng.lognormal(0.0, 1.0, size)))
+    idf = np.log((1 + m) / (1 + np.bincount(X.indices, minlength=n))) + 1.0
+    X = X @ sp.diags(idf)
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ X)
+
+
+def peak_extra(f, returned_bytes):
+    """Peak bytes allocated while ``f()`` runs (tracemalloc), less what it returns."""
+    tracemalloc.start()
+    res = f()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del res
+    return peak - returned_bytes
+
+
+def bench_sparse(m, n, density, k, n_iter, repeat):
+    X = tfidf_like(m, n, density)
+    W0, H0 = nt.solvers.initialize(X, k, random_state=0)
+    dense_unit = m * n * 8  # one dense (m, n) float64 array
+    runs = {
+        "nt MU": lambda: nt.solvers.nmf(X, k, W0=W0, H0=H0, max_iter=n_iter),
+        "sklearn MU": lambda: sklearn_fit(X, W0, H0, "mu", n_iter),
+        "nt HALS": lambda: nt.solvers.nmf(X, k, method="hals", W0=W0, H0=H0, max_iter=n_iter),
+        "nt HALS, 1 sweep": lambda: nt.solvers.nmf(X, k, method="hals", inner_sweeps=1, W0=W0, H0=H0,
+                                                   max_iter=n_iter),
+        "sklearn cd": lambda: sklearn_fit(X, W0, H0, "cd", n_iter),
+    }
+    t = rounds(runs, repeat)
+
+    def final_loss(name):
+        out = runs[name]()
+        W, H = (out.W, out.H) if hasattr(out, "W") else out[:2]
+        return nt._kernels.frobenius_loss(X, W, H, nt._kernels.coords(X))
+
+    loss = {name: final_loss(name) for name in runs}
+    rows = []
+    for ours, theirs in (("nt MU", "sklearn MU"), ("nt HALS", "sklearn cd"), ("nt HALS, 1 sweep", "sklearn cd")):
+        rows.append([f"{m} × {n}, {100 * density:g} % stored, k = {k}", n_iter, f"{ours} / {theirs}",
+                     seconds_cell(t[ours]), seconds_cell(t[theirs]), ratio_cell(t[ours], t[theirs]),
+                     f"{loss[ours] / loss[theirs]:.4f}"])
+    returned = W0.nbytes + H0.nbytes
+    mem = [[name, f"{peak_extra(runs[name], returned) / dense_unit:.4f}"] for name in ("nt MU", "nt HALS")]
+    return (table(["sparse X, k", "iterations", "pair", "nt s", "sklearn s", "time nt / sklearn",
+                   "final loss nt / sklearn"], rows)
+            + f"\n\nX holds {X.nnz} stored values ({X.data.nbytes / 2**20:.1f} MiB of values); one dense "
+              f"(m, n) float64 array is {dense_unit / 2**20:.0f} MiB.\n\n"
+            + table(["nt run on the sparse X", "peak extra memory (× one dense (m, n) float64 array)"], mem))
+
+
 DRAW_TIMER = '''
 import time as _time
 _box = {call}
@@ -264,12 +327,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of every section")
     parser.add_argument("--build", action="store_true", help="also time the book build (minutes)")
-    parser.add_argument("--only", nargs="*", choices=["mu", "hals", "memory", "chapters", "build"],
+    parser.add_argument("--only", nargs="*", choices=["mu", "hals", "memory", "sparse", "chapters", "build"],
                         help="run only these sections")
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="BLAS threads (default: all cores)")
     parser.add_argument("--repeat", type=int, default=None, help="rounds per measurement (default 5, quick 2)")
     args = parser.parse_args(argv)
-    sections = set(args.only or ["mu", "hals", "memory", "chapters"] + (["build"] if args.build else []))
+    sections = set(args.only or ["mu", "hals", "memory", "sparse", "chapters"] + (["build"] if args.build else []))
     repeat = args.repeat or (2 if args.quick else 5)
     out = []
     with threadpool_limits(limits=args.threads, user_api="blas"):
@@ -288,6 +351,10 @@ def main(argv=None):
             shapes = [(300, 200, 5)] if args.quick else [(2000, 1000, 20), (4000, 2000, 20)]
             out.append("## Peak memory of one MU run beyond X, W and H\n\n"
                        + bench_memory(shapes, 5 if args.quick else 20))
+        if "sparse" in sections:
+            size = (2000, 500, 0.01, 5, 5) if args.quick else (20_000, 5_000, 0.01, 20, 50)
+            out.append("## Sparse X: nt against scikit-learn on the same TF-IDF-like matrix\n\n"
+                       + bench_sparse(*size, repeat))
         if "chapters" in sections:
             paths = sorted((ROOT / "book").glob("*.ipynb"))
             if args.quick:
