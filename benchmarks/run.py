@@ -24,7 +24,7 @@ hals      ``nt.solvers.nmf(method="hals")`` at its defaults against scikit-learn
 memory    peak memory allocated during one MU run beyond X, W and H (tracemalloc,
           which sees numpy's allocations), in units of one (m, n) float64 matrix.
 sparse    a TF-IDF-like ``scipy.sparse`` X (20 000 × 5 000, 1 % stored, k = 20, seeded):
-          ``nt.nmf`` MU and HALS against scikit-learn's MU and cd on the same sparse
+          ``nt.solvers.nmf`` MU and HALS against scikit-learn's MU and cd on the same sparse
           X and start, same number of iterations (wall-time ratios, and the loss
           each reaches), and the peak extra memory of nt's sparse MU and HALS
           (tracemalloc) in units of one dense (m, n) float64 array.
