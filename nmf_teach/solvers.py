@@ -17,6 +17,7 @@ from ._kernels import auto_sweeps as _auto_sweeps  # noqa: F401  (tests read the
 from ._validation import (
     check_data,
     check_factor,
+    check_learning_rate,
     check_n_components,
     check_nonneg_int,
     check_nonnegative,
@@ -27,7 +28,7 @@ from ._validation import (
 )
 from .divergence import BETA_LOSSES
 from .masked import masked_data
-from .updates import METHODS, check_learning_rate
+from .updates import METHODS
 
 __all__ = ["NMFResult", "initialize", "nmf", "INITS", "SklearnFit", "fit_sklearn"]
 
