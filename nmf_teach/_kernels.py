@@ -103,15 +103,21 @@ def guarded_divide(N, D, out=None):
 
 
 # --------------------------------------------------------------------------- the MU kernel
-def mu_factor(A, N, G):
+def mu_factor(A, N, G, den=None):
     """Lee & Seung's multiplicative update of a factor, in place: ``A ← A ∘ N ⊘ (A G)``.
 
     W: ``A = W`` (m, k), ``N = XHᵀ``, ``G = HHᵀ``. H by transposition:
     ``A = Hᵀ``, ``N = (WᵀX)ᵀ``, ``G = WᵀW``. N is left unchanged. ``A G`` is
     formed in A's memory layout (G is symmetric), so every element-wise step
-    runs over matching layouts.
+    runs over matching layouts; ``den`` is an optional buffer of A's shape and
+    layout for it (the driver's runs reuse one per factor instead of allocating).
     """
-    den = A @ G if A.flags.c_contiguous else (G @ A.T).T
+    if den is None:
+        den = A @ G if A.flags.c_contiguous else (G @ A.T).T
+    elif A.flags.c_contiguous:
+        np.matmul(A, G, out=den)
+    else:
+        np.matmul(G, A.T, out=den.T)
     guarded_divide(N, den, out=den)
     A *= den
     return A
@@ -421,13 +427,17 @@ class MU(Kernel):
         self.rc = coords(X) if is_sparse(X) else None
         self.xx = sqnorm(X)
         self.HHt = H @ H.T
+        # buffers reused every iteration: XHᵀ, WᵀX and the two denominators
+        self.XHt, self.denW = np.empty_like(W), np.empty_like(W)
+        self.WtX, self.denH = np.empty_like(H), np.empty_like(H)
 
     def update(self):
         X, W, H = self.X, self.W, self.H
-        mu_factor(W, dot_XB(X, H.T), self.HHt)
-        WtX = dot_AX(W.T, X)
+        XHt = np.matmul(X, H.T, out=self.XHt) if self.rc is None else dot_XB(X, H.T)
+        mu_factor(W, XHt, self.HHt, self.denW)
+        WtX = np.matmul(W.T, X, out=self.WtX) if self.rc is None else dot_AX(W.T, X)
         WtW = W.T @ W
-        mu_factor(H.T, WtX.T, WtW)
+        mu_factor(H.T, WtX.T, WtW, self.denH.T)
         self.HHt = H @ H.T
         return tracked_loss(self.xx, WtX, WtW, H, self.HHt)
 

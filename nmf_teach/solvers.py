@@ -17,6 +17,7 @@ from ._kernels import auto_sweeps as _auto_sweeps  # noqa: F401  (tests read the
 from ._validation import (
     validate_data,
     validate_factor,
+    validate_learning_rate,
     validate_n_components,
     validate_nonneg_int,
     validate_nonnegative,
@@ -27,7 +28,7 @@ from ._validation import (
 )
 from .divergence import BETA_LOSSES
 from .masked import masked_data
-from .updates import METHODS, validate_learning_rate
+from .updates import METHODS
 
 __all__ = ["NMFResult", "initialize", "nmf", "INITS", "SklearnFit", "fit_sklearn"]
 
