@@ -350,7 +350,7 @@ def umass_coherence(H, X, n=10):
     presence = sp.csc_matrix(X) != 0 if sp.issparse(X) else sp.csc_matrix(np.asarray(X) != 0)
     if presence.shape[1] != H.shape[1]:
         raise ValueError(f"X has {presence.shape[1]} columns (words) and H has {H.shape[1]}; they must match.")
-    n = _check_top_n(n, H.shape[1])
+    n = _validate_top_n(n, H.shape[1])
     if n < 2:
         raise ValueError("n must be at least 2: coherence is a sum over pairs of top words.")
     presence = presence.astype(np.float64)
