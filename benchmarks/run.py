@@ -2,7 +2,7 @@
 
 Run from anywhere (README, "Benchmarks"):
 
-    .venv/bin/python benchmarks/run.py            # solvers, memory, chapters, widgets
+    .venv/bin/python benchmarks/run.py            # solvers, memory, sparse, chapters, widgets
     .venv/bin/python benchmarks/run.py --build    # ... and the book build (clean, then unchanged)
     .venv/bin/python benchmarks/run.py --quick    # small sizes: a smoke run (a tiny notebook and book)
 
@@ -16,13 +16,18 @@ measured, not tested (the test suite only checks that this script runs).
 Sections
 --------
 mu        floor (only ``X @ H.T`` and ``W.T @ X``, as many times as MU needs them),
-          ``nt.nmf(method="mu")`` wall time (with its loss per iteration) and
+          ``nt.solvers.nmf(method="mu")`` wall time (with its loss per iteration) and
           scikit-learn's ``NMF(solver="mu")``, from the same start.
-hals      ``nt.nmf(method="hals")`` at its defaults against scikit-learn's "cd" at
+hals      ``nt.solvers.nmf(method="hals")`` at its defaults against scikit-learn's "cd" at
           equal wall-time budgets, on planted problems of several shapes: the
           ratio of the losses reached (below 1: HALS lower).
 memory    peak memory allocated during one MU run beyond X, W and H (tracemalloc,
           which sees numpy's allocations), in units of one (m, n) float64 matrix.
+sparse    a TF-IDF-like ``scipy.sparse`` X (20 000 × 5 000, 1 % stored, k = 20, seeded):
+          ``nt.solvers.nmf`` MU and HALS against scikit-learn's MU and cd on the same sparse
+          X and start, same number of iterations (wall-time ratios, and the loss
+          each reaches), and the peak extra memory of nt's sparse MU and HALS
+          (tracemalloc) in units of one dense (m, n) float64 array.
 chapters  each chapter's execution time in a fresh kernel (nbclient), and the
           update time of each live figure, measured right after the figure's cell:
           a slider change redraws the figure and renders it to PNG (goal: median
@@ -119,7 +124,7 @@ def bench_mu(shapes, n_iter, repeat):
     rows = []
     for m, n, k in shapes:
         X = np.random.RandomState(0).rand(m, n)
-        W0, H0 = nt.initialize(X, k, random_state=0)
+        W0, H0 = nt.solvers.initialize(X, k, random_state=0)
 
         def floor():
             W, H = W0, H0
@@ -129,7 +134,7 @@ def bench_mu(shapes, n_iter, repeat):
 
         funcs = {
             "floor": floor,
-            "nt": lambda: nt.nmf(X, k, W0=W0, H0=H0, max_iter=n_iter),
+            "nt": lambda: nt.solvers.nmf(X, k, W0=W0, H0=H0, max_iter=n_iter),
             "sklearn": lambda: sklearn_fit(X, W0, H0, "mu", n_iter),
         }
         t = rounds(funcs, repeat)
@@ -142,8 +147,8 @@ def bench_hals(problems, budgets, repeat, max_grid=640):
     grid = [M for M in (2, 3, 5, 7, 10, 14, 20, 28, 40, 56, 80, 113, 160, 226, 320, 452, 640) if M <= max_grid]
     rows = []
     for m, n, k in problems:
-        X, _, _ = nt.planted_nmf(m, n, k, noise=0.01, random_state=3)
-        W0, H0 = nt.initialize(X, k, random_state=0)
+        X, _, _ = nt.data.planted_nmf(m, n, k, noise=0.01, random_state=3)
+        W0, H0 = nt.solvers.initialize(X, k, random_state=0)
         cd_time = {N: [] for N in budgets}
         cd_loss = {N: nt.objective.loss(X, *sklearn_fit(X, W0, H0, "cd", N)[:2]) for N in budgets}
         hals_time = {M: [] for M in grid}
@@ -152,7 +157,7 @@ def bench_hals(problems, budgets, repeat, max_grid=640):
                 cd_time[N].append(nt.cost.timing(sklearn_fit, X, W0, H0, "cd", N, repeat=1).best)
             longest = max(cd_time[N][-1] for N in budgets)
             for M in grid:  # HALS runs of growing length, until one exceeds this round's longest budget
-                t = nt.cost.timing(nt.nmf, X, k, method="hals", W0=W0, H0=H0, max_iter=M, repeat=1).best
+                t = nt.cost.timing(nt.solvers.nmf, X, k, method="hals", W0=W0, H0=H0, max_iter=M, repeat=1).best
                 hals_time[M].append(t)
                 if t > longest:
                     break
@@ -168,7 +173,7 @@ def bench_hals(problems, budgets, repeat, max_grid=640):
                 M = max(fit) if fit else None
                 iters.append(M or 0)
                 if M and M not in hals_loss:  # losses do not depend on timing: compute once
-                    hals_loss[M] = nt.nmf(X, k, method="hals", W0=W0, H0=H0, max_iter=M).loss
+                    hals_loss[M] = nt.solvers.nmf(X, k, method="hals", W0=W0, H0=H0, max_iter=M).loss
                 ratios.append(hals_loss[M] / cd_loss[N] if M else float("inf"))
             rows.append([f"{m} × {n}, k = {k}", N, seconds_cell(cd_time[N]), statistics.median(iters),
                          f"{statistics.median(ratios):.3f} ({min(ratios):.3f}–{max(ratios):.3f})"])
@@ -180,10 +185,10 @@ def bench_memory(shapes, n_iter):
     rows = []
     for m, n, k in shapes:
         X = np.random.RandomState(0).rand(m, n)
-        W0, H0 = nt.initialize(X, k, random_state=0)
+        W0, H0 = nt.solvers.initialize(X, k, random_state=0)
         unit = X.nbytes
         out = []
-        for name, f in (("nt", lambda: nt.nmf(X, k, W0=W0, H0=H0, max_iter=n_iter)),
+        for name, f in (("nt", lambda: nt.solvers.nmf(X, k, W0=W0, H0=H0, max_iter=n_iter)),
                         ("sklearn", lambda: sklearn_fit(X, W0, H0, "mu", n_iter))):
             tracemalloc.start()
             res = f()
@@ -194,6 +199,64 @@ def bench_memory(shapes, n_iter):
             out.append(extra / unit)
         rows.append([f"{m} × {n}, k = {k}", f"{unit / 2**20:.1f} MiB", f"{out[0]:.3f}", f"{out[1]:.3f}"])
     return table(["X, k", "one (m, n) matrix", "nt MU peak extra (× mn)", "sklearn MU peak extra (× mn)"], rows)
+
+
+def tfidf_like(m, n, density, seed=0):
+    """A seeded TF-IDF-like CSR matrix: log-normal counts at random positions, each row scaled to norm 1."""
+    import scipy.sparse as sp
+
+    rng = np.random.RandomState(seed)
+    X = sp.random(m, n, density=density, format="csr", random_state=rng,
+                  data_rvs=lambda size: 1.0 + np.floor(rng.lognormal(0.0, 1.0, size)))
+    idf = np.log((1 + m) / (1 + np.bincount(X.indices, minlength=n))) + 1.0
+    X = X @ sp.diags(idf)
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ X)
+
+
+def peak_extra(f, returned_bytes):
+    """Peak bytes allocated while ``f()`` runs (tracemalloc), less what it returns."""
+    tracemalloc.start()
+    res = f()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del res
+    return peak - returned_bytes
+
+
+def bench_sparse(m, n, density, k, n_iter, repeat):
+    X = tfidf_like(m, n, density)
+    W0, H0 = nt.solvers.initialize(X, k, random_state=0)
+    dense_unit = m * n * 8  # one dense (m, n) float64 array
+    runs = {
+        "nt MU": lambda: nt.solvers.nmf(X, k, W0=W0, H0=H0, max_iter=n_iter),
+        "sklearn MU": lambda: sklearn_fit(X, W0, H0, "mu", n_iter),
+        "nt HALS": lambda: nt.solvers.nmf(X, k, method="hals", W0=W0, H0=H0, max_iter=n_iter),
+        "nt HALS, 1 sweep": lambda: nt.solvers.nmf(X, k, method="hals", inner_sweeps=1, W0=W0, H0=H0,
+                                                   max_iter=n_iter),
+        "sklearn cd": lambda: sklearn_fit(X, W0, H0, "cd", n_iter),
+    }
+    t = rounds(runs, repeat)
+
+    def final_loss(name):
+        out = runs[name]()
+        W, H = (out.W, out.H) if hasattr(out, "W") else out[:2]
+        return nt._kernels.frobenius_loss(X, W, H, nt._kernels.coords(X))
+
+    loss = {name: final_loss(name) for name in runs}
+    rows = []
+    for ours, theirs in (("nt MU", "sklearn MU"), ("nt HALS", "sklearn cd"), ("nt HALS, 1 sweep", "sklearn cd")):
+        rows.append([f"{m} × {n}, {100 * density:g} % stored, k = {k}", n_iter, f"{ours} / {theirs}",
+                     seconds_cell(t[ours]), seconds_cell(t[theirs]), ratio_cell(t[ours], t[theirs]),
+                     f"{loss[ours] / loss[theirs]:.4f}"])
+    returned = W0.nbytes + H0.nbytes
+    mem = [[name, f"{peak_extra(runs[name], returned) / dense_unit:.4f}"] for name in ("nt MU", "nt HALS")]
+    return (table(["sparse X, k", "iterations", "pair", "nt s", "sklearn s", "time nt / sklearn",
+                   "final loss nt / sklearn"], rows)
+            + f"\n\nX holds {X.nnz} stored values ({X.data.nbytes / 2**20:.1f} MiB of values); one dense "
+              f"(m, n) float64 array is {dense_unit / 2**20:.0f} MiB.\n\n"
+            + table(["nt run on the sparse X", "peak extra memory (× one dense (m, n) float64 array)"], mem))
 
 
 DRAW_TIMER = '''
@@ -354,6 +417,11 @@ def section_memory(args, repeat):
     return bench_memory(shapes, 5 if args.quick else 20)
 
 
+def section_sparse(args, repeat):
+    size = (2000, 500, 0.01, 5, 5) if args.quick else (20_000, 5_000, 0.01, 20, 50)
+    return bench_sparse(*size, repeat)
+
+
 def section_chapters(args, repeat):
     if args.quick:  # no chapter: a tiny notebook of the same shape
         with tempfile.TemporaryDirectory() as tmp:
@@ -372,6 +440,7 @@ SECTIONS = {
     "mu": ("MU: wall time against the matrix-product floor", section_mu),
     "hals": ("HALS at its defaults against scikit-learn's cd, same wall time", section_hals),
     "memory": ("Peak memory of one MU run beyond X, W and H", section_memory),
+    "sparse": ("Sparse X: nt against scikit-learn on the same TF-IDF-like matrix", section_sparse),
     "chapters": ("Chapters: execution and live-figure updates", section_chapters),
     "build": ("Book build", section_build),
 }

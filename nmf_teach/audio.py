@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_nonnegative, check_positive_int, check_positive_scalar
+from ._validation import as_real_array, validate_nonnegative, validate_positive_int, validate_positive_scalar, validate_random_state
 
 __all__ = [
     "Spectrogram",
@@ -48,24 +48,12 @@ __all__ = [
 
 def _as_signal(signal, name="signal"):
     """``signal`` as a finite 1-D float64 array with at least one sample, or raise."""
-    if signal is None or isinstance(signal, (str, bytes)):
-        raise TypeError(f"{name} must be a 1-D array of samples, got {signal!r}.")
-    arr = np.asarray(signal)
-    if arr.dtype == object or np.iscomplexobj(arr) or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}.")
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array of samples, got shape {arr.shape}.")
-    arr = arr.astype(np.float64)
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(f"{name} has {int(bad.sum())} NaN or infinite samples; the first is {name}[{i}].")
-    return arr
+    return as_real_array(signal, name, ndim=1, what="a non-empty 1-D array of samples", allow_bool=False)
 
 
-def _check_rate(rate):
+def _validate_rate(rate):
     """The sampling rate as a positive int (samples per second), or raise."""
-    return check_positive_int(rate, "rate")
+    return validate_positive_int(rate, "rate")
 
 
 def _note_signals(score, frequencies, rate, step, harmonics, attack, decay, rng):
@@ -116,8 +104,9 @@ def synthesize(score, frequencies, *, rate=8000, step=0.25, harmonics=(1.0, 0.6,
         The envelope's rise time and fading time constant, in seconds.
     noise : float, default=0.0
         Standard deviation of added Gaussian noise.
-    random_state : int, default=0
-        Seed of the phases and the noise.
+    random_state : None, int or numpy.random.Generator, default=0
+        Seed of the phases and the noise (``None``: fresh randomness; see
+        :func:`nmf_teach._validation.validate_random_state`).
     per_note : bool, default=False
         Also return each note's own signal (the ground truth of a separation).
 
@@ -140,8 +129,8 @@ def synthesize(score, frequencies, *, rate=8000, step=0.25, harmonics=(1.0, 0.6,
     -----
     Explained in *NMF on sound*.
     """
-    score = check_nonnegative(score, "score")
-    rate = _check_rate(rate)
+    score = validate_nonnegative(score, "score")
+    rate = _validate_rate(rate)
     f = _as_signal(frequencies, "frequencies")
     if f.size != score.shape[0]:
         raise ValueError(f"score has {score.shape[0]} rows (notes) but {f.size} frequencies were given; "
@@ -153,13 +142,13 @@ def synthesize(score, frequencies, *, rate=8000, step=0.25, harmonics=(1.0, 0.6,
     if top >= rate / 2:
         raise ValueError(f"harmonic {amps.size} of {f.max():g} Hz is at {top:g} Hz, at or above the Nyquist "
                          f"frequency rate / 2 = {rate / 2:g} Hz; use fewer harmonics, lower notes or a higher rate.")
-    step = check_positive_scalar(step, "step")
+    step = validate_positive_scalar(step, "step")
     if int(round(step * rate)) < 1:
         raise ValueError(f"step = {step:g} s is shorter than one sample at rate {rate}.")
-    attack = check_positive_scalar(attack, "attack", allow_zero=True)
-    decay = check_positive_scalar(decay, "decay")
-    noise = check_positive_scalar(noise, "noise", allow_zero=True)
-    rng = np.random.default_rng(random_state)
+    attack = validate_positive_scalar(attack, "attack", allow_zero=True)
+    decay = validate_positive_scalar(decay, "decay")
+    noise = validate_positive_scalar(noise, "noise", allow_zero=True)
+    rng = validate_random_state(random_state)
     notes = _note_signals(score, f, rate, step, amps, attack, decay, rng)
     signal = notes.sum(axis=0)
     if noise > 0:
@@ -188,8 +177,8 @@ def score_at_times(score, step, times):
     -----
     Explained in *NMF on sound*.
     """
-    score = check_nonnegative(score, "score")
-    step = check_positive_scalar(step, "step")
+    score = validate_nonnegative(score, "score")
+    step = validate_positive_scalar(step, "step")
     t = _as_signal(times, "times")
     if np.any(t < 0):
         raise ValueError(f"times must be >= 0; the smallest is {t.min():g}.")
@@ -272,8 +261,8 @@ def spectrogram(signal, rate, *, nperseg=512, noverlap=None):
     from scipy.signal import stft
 
     x = _as_signal(signal)
-    rate = _check_rate(rate)
-    nperseg = check_positive_int(nperseg, "nperseg")
+    rate = _validate_rate(rate)
+    nperseg = validate_positive_int(nperseg, "nperseg")
     if x.size < nperseg:
         raise ValueError(f"signal has {x.size} samples, fewer than one frame of nperseg = {nperseg}.")
     if noverlap is None:
@@ -318,7 +307,7 @@ def peak_frequencies(spectrum, frequencies, *, rel_height=0.1):
     f = _as_signal(frequencies, "frequencies")
     if f.size != s.size:
         raise ValueError(f"spectrum has {s.size} entries but frequencies has {f.size}; they must match.")
-    rel_height = check_positive_scalar(rel_height, "rel_height", allow_zero=True)
+    rel_height = validate_positive_scalar(rel_height, "rel_height", allow_zero=True)
     if s.max() == 0:
         return np.array([])
     idx, _ = find_peaks(s, height=rel_height * s.max())
@@ -368,8 +357,8 @@ def resynthesize(spec, W, H):
 
     if not isinstance(spec, Spectrogram):
         raise TypeError(f"spec must be the Spectrogram that spectrogram() returned, got {type(spec).__name__}.")
-    W = check_nonnegative(W, "W")
-    H = check_nonnegative(H, "H")
+    W = validate_nonnegative(W, "W")
+    H = validate_nonnegative(H, "H")
     n_freqs, n_frames = spec.stft.shape
     if W.shape[0] != n_frames or H.shape[1] != n_freqs or W.shape[1] != H.shape[0]:
         raise ValueError(
@@ -438,7 +427,7 @@ def player(signal, rate, label, *, normalize=True):
     from IPython.display import HTML
 
     x = _as_signal(signal)
-    rate = _check_rate(rate)
+    rate = _validate_rate(rate)
     if not isinstance(label, str):
         raise TypeError(f"label must be a string, got {type(label).__name__}.")
     if not label.strip():

@@ -972,7 +972,7 @@ def _check_learning_rate_H(learning_rate_H):
     Notes
     -----
     Explained in *Lab 2: Gradients and the derivation*, task 3; derived in *Deriving the
-    multiplicative update* (``nt.updates.learning_rate_H(W, H) / 2`` is the same rate).
+    multiplicative update* (``nt.updates.learning_rate_H(W, H)`` is the same rate).
     """
     fn, name = _function(learning_rate_H, "learning_rate_H")
     _, W0, H0 = _zero_column(seed=52)

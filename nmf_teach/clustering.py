@@ -31,12 +31,13 @@ import numpy as np
 
 from ._validation import (
     as_matrix,
-    check_n_components,
-    check_nonnegative,
-    check_positive_int,
-    check_positive_scalar,
+    validate_n_components,
+    validate_nonnegative,
+    validate_integer_labels,
+    validate_random_state,
 )
-from .nmf_vs_pca import _integer_labels, one_hot, row_cosines
+from ._validation import integer, matrix, random_state, real, validate_params
+from .nmf_vs_pca import one_hot, row_cosines
 
 __all__ = [
     "soft_assignments",
@@ -51,7 +52,7 @@ __all__ = [
 ]
 
 
-def _check_no_zero_rows(W, name="W"):
+def _validate_no_zero_rows(W, name="W"):
     sums = W.sum(axis=1)
     zero = sums == 0
     if zero.any():
@@ -64,10 +65,10 @@ def _check_no_zero_rows(W, name="W"):
 
 def _part_weights(W, H):
     """W as a validated array, its columns multiplied by the sums of the parts in H (if given)."""
-    W = check_nonnegative(W, "W")
+    W = validate_nonnegative(W, "W")
     if H is None:
         return W
-    H = check_nonnegative(H, "H")
+    H = validate_nonnegative(H, "H")
     if H.shape[0] != W.shape[1]:
         raise ValueError(
             f"W has {W.shape[1]} columns but H has {H.shape[0]} rows; both must equal k."
@@ -114,7 +115,7 @@ def soft_assignments(W, H=None):
     Explained in *Clustering, identification and classification*.
     """
     A = _part_weights(W, H)
-    return A / _check_no_zero_rows(A)[:, None]
+    return A / _validate_no_zero_rows(A)[:, None]
 
 
 def hard_labels(W, H=None):
@@ -153,12 +154,12 @@ def _labels(labels, m, n_components):
     arr = np.asarray(labels)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"labels must be a non-empty 1-D array, got shape {arr.shape}.")
-    arr = _integer_labels(arr)
+    arr = validate_integer_labels(arr)
     if m is not None and arr.size != m:
         raise ValueError(f"labels has {arr.size} entries but X has {m} rows; give one label per sample.")
     if arr.min() < 0:
         raise ValueError(f"labels must be >= 0; the smallest is {arr.min()}.")
-    k = int(arr.max()) + 1 if n_components is None else check_n_components(n_components)
+    k = int(arr.max()) + 1 if n_components is None else validate_n_components(n_components)
     if arr.max() >= k:
         raise ValueError(f"labels go up to {arr.max()} but n_components is {k}; labels must be < k.")
     sizes = np.bincount(arr, minlength=k)
@@ -256,6 +257,7 @@ def normalized_indicator(labels, n_components=None):
     return G / np.sqrt(G.sum(axis=0))
 
 
+@validate_params({"W": matrix()})
 def orthogonality_error(W):
     """How far the columns of ``W`` are from orthogonal, whatever their lengths.
 
@@ -280,7 +282,6 @@ def orthogonality_error(W):
     -----
     Explained in *Clustering, identification and classification*.
     """
-    W = as_matrix(W, "W")
     norms = np.linalg.norm(W, axis=0)
     if (norms == 0).any():
         raise ValueError(f"column {int(np.argmin(norms))} of W is zero; its direction is undefined.")
@@ -288,6 +289,7 @@ def orthogonality_error(W):
     return float(np.linalg.norm(cos - np.eye(W.shape[1])))
 
 
+@validate_params({"W": matrix(), "rel_tol": real(allow_zero=True)})
 def support_sizes(W, rel_tol=0.0):
     """How many parts each sample uses: the entries of each row above ``rel_tol`` times its largest.
 
@@ -308,8 +310,6 @@ def support_sizes(W, rel_tol=0.0):
     -----
     Explained in *Clustering, identification and classification*.
     """
-    W = as_matrix(W, "W")
-    rel_tol = check_positive_scalar(rel_tol, "rel_tol", allow_zero=True)
     A = np.abs(W)
     return ((A > 0) & (A > rel_tol * A.max(axis=1, keepdims=True))).sum(axis=1)
 
@@ -363,6 +363,8 @@ def _top_direction(Xc):
     return float(np.linalg.norm(Xc @ u)), u
 
 
+@validate_params({"X": matrix(nonnegative=True), "n_components": integer(), "n_init": integer(), "max_iter": integer(),
+                  "random_state": random_state()})
 def orthogonal_nmf(X, n_components, *, labels0=None, n_init=1, max_iter=100, random_state=0):
     """Orthogonal NMF: ``min ‖X − WH‖²_F`` over ``W ≥ 0`` with ``WᵀW = I`` and ``H ≥ 0``.
 
@@ -396,8 +398,9 @@ def orthogonal_nmf(X, n_components, *, labels0=None, n_init=1, max_iter=100, ran
         with the lowest loss is returned, as ``KMeans(n_init=...)`` does.
     max_iter : int, default=100
         The most iterations per run.
-    random_state : int, default=0
-        Seeds the random starts.
+    random_state : None, int or numpy.random.Generator, default=0
+        Seeds the random starts (``None``: fresh randomness; see
+        :func:`nmf_teach._validation.validate_random_state`).
 
     Returns
     -------
@@ -422,10 +425,7 @@ def orthogonal_nmf(X, n_components, *, labels0=None, n_init=1, max_iter=100, ran
     C. Ding, X. He and H. D. Simon, "On the equivalence of nonnegative matrix
     factorization and spectral clustering", SIAM SDM 2005, pp. 606–610.
     """
-    X = check_nonnegative(X, "X")
-    k = check_n_components(n_components)
-    n_init = check_positive_int(n_init, "n_init")
-    max_iter = check_positive_int(max_iter, "max_iter")
+    k = n_components
     sq = (X**2).sum(axis=1)
     nonzero = np.flatnonzero(sq > 0)
     if nonzero.size < k:
@@ -436,7 +436,7 @@ def orthogonal_nmf(X, n_components, *, labels0=None, n_init=1, max_iter=100, ran
     if labels0 is not None:
         labels, _ = _labels(labels0, X.shape[0], k)
         return _orthogonal_run(X, sq, k, labels, None, max_iter)
-    rng = np.random.default_rng(random_state)
+    rng = validate_random_state(random_state)
     best = None
     for _ in range(n_init):
         U = X[np.sort(rng.choice(nonzero, size=k, replace=False))]

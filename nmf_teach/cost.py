@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_option, check_positive_int
+from ._validation import validate_option, validate_positive_int
+from ._validation import integer, options, validate_params
 
 __all__ = [
     "matmul_flops",
@@ -38,6 +39,7 @@ ORDERS = ("cheap", "naive")
 LOSS_FORMULAS = ("direct", "tracked")
 
 
+@validate_params({"a": integer(), "b": integer(), "c": integer()})
 def matmul_flops(a, b, c):
     """Flops of the product of an (a, b) matrix with a (b, c) matrix: ``2abc``.
 
@@ -54,12 +56,10 @@ def matmul_flops(a, b, c):
     -----
     Explained in *Gradient descent vs multiplicative update*.
     """
-    a = check_positive_int(a, "a")
-    b = check_positive_int(b, "b")
-    c = check_positive_int(c, "c")
     return 2 * a * b * c
 
 
+@validate_params({"m": integer(), "n": integer(), "k": integer(), "method": options("mu", "gd", "pgd"), "order": options(*ORDERS)})
 def iteration_flops(m, n, k, *, method="mu", order="cheap"):
     """Flops of one full iteration (W, then H) of an NMF update rule.
 
@@ -93,11 +93,6 @@ def iteration_flops(m, n, k, *, method="mu", order="cheap"):
 
     Explained in *Gradient descent vs multiplicative update*.
     """
-    m = check_positive_int(m, "m")
-    n = check_positive_int(n, "n")
-    k = check_positive_int(k, "k")
-    method = check_option(method, ("mu", "gd", "pgd"), "method")
-    order = check_option(order, ORDERS, "order")
     per_entry = {"mu": 2, "gd": 4, "pgd": 5}[method]
     # W update: numerator X Hᵀ, curvature W H Hᵀ
     w = matmul_flops(m, n, k)
@@ -112,7 +107,8 @@ def iteration_flops(m, n, k, *, method="mu", order="cheap"):
     return w + h + per_entry * (m * k + k * n)
 
 
-def hals_iteration_flops(m, n, k, *, sweeps=1):
+@validate_params({"m": integer(), "n": integer(), "k": integer(), "inner_sweeps": integer()})
+def hals_iteration_flops(m, n, k, *, inner_sweeps=1):
     """Flops of one full HALS iteration (W, then H), counted as :func:`iteration_flops` counts MU.
 
     Parameters
@@ -121,7 +117,7 @@ def hals_iteration_flops(m, n, k, *, sweeps=1):
         The shape of X.
     k : int
         The rank.
-    sweeps : int, default=1
+    inner_sweeps : int, default=1
         Sweeps over the k columns of W (and then the k rows of H) per
         computation of the products, as ``inner_sweeps`` of
         :func:`nmf_teach.solvers.nmf`.
@@ -129,7 +125,7 @@ def hals_iteration_flops(m, n, k, *, sweeps=1):
     Returns
     -------
     int
-        ``4mnk + 2(m + n)k² + sweeps · (2(m + n)k² + 4(m + n)k)``.
+        ``4mnk + 2(m + n)k² + inner_sweeps · (2(m + n)k² + 4(m + n)k)``.
 
     Notes
     -----
@@ -154,15 +150,11 @@ def hals_iteration_flops(m, n, k, *, sweeps=1):
     hierarchical ALS algorithms for nonnegative matrix factorization. Neural
     Computation, 24(4), 1085–1105.
     """
-    m = check_positive_int(m, "m")
-    n = check_positive_int(n, "n")
-    k = check_positive_int(k, "k")
-    sweeps = check_positive_int(sweeps, "sweeps")
     products = matmul_flops(m, n, k) + matmul_flops(k, n, k)  # X Hᵀ, H Hᵀ
     products += matmul_flops(k, m, n) + matmul_flops(k, m, k)  # Wᵀ X, Wᵀ W
     sweep = k * (matmul_flops(m, k, 1) + 4 * m)  # the k columns of W
     sweep += k * (matmul_flops(1, k, n) + 4 * n)  # the k rows of H
-    return products + sweeps * sweep
+    return products + inner_sweeps * sweep
 
 
 def loss_flops(m, n, k, *, how="direct"):
@@ -193,10 +185,10 @@ def loss_flops(m, n, k, *, how="direct"):
     ``‖X‖²`` (cancellation); :func:`nmf_teach.solvers.nmf` then falls back to
     the direct formula. Explained in *What NMF costs*.
     """
-    m = check_positive_int(m, "m")
-    n = check_positive_int(n, "n")
-    k = check_positive_int(k, "k")
-    how = check_option(how, LOSS_FORMULAS, "how")
+    m = validate_positive_int(m, "m")
+    n = validate_positive_int(n, "n")
+    k = validate_positive_int(k, "k")
+    how = validate_option(how, LOSS_FORMULAS, "how")
     if how == "direct":
         return matmul_flops(m, k, n) + 3 * m * n
     return 2 * k * n + 2 * k * k + 3
@@ -281,8 +273,8 @@ def timing(func, *args, repeat=5, number=1, **kwargs):
     """
     if not callable(func):
         raise TypeError(f"func must be callable, got {type(func).__name__}.")
-    repeat = check_positive_int(repeat, "repeat")
-    number = check_positive_int(number, "number")
+    repeat = validate_positive_int(repeat, "repeat")
+    number = validate_positive_int(number, "number")
     timer = timeit.Timer(lambda: func(*args, **kwargs))
     runs = np.asarray(timer.repeat(repeat=repeat, number=number), dtype=float) / number
     return Timing(runs)

@@ -15,8 +15,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._validation import check_n_components, check_nonneg_int, check_positive_int, check_positive_scalar
-from .solvers import _seed
+from ._validation import validate_random_state, random_integers
+from ._validation import integer, optional, random_state, real, validate_params
 
 __all__ = [
     "LabeledMatrix", "food_orders", "food_orders_truth", "planted_nmf", "digits", "Ratings", "RATING_MENUS", "ratings",
@@ -79,6 +79,8 @@ def food_orders_truth():
     return _W_TRUE.copy(), _H_TRUE.copy(), ["pizza", "chicken", "burger+fries"]
 
 
+@validate_params({"m": integer(), "n": integer(), "n_components": integer(), "noise": real(allow_zero=True),
+                  "random_state": random_state()})
 def planted_nmf(m, n, n_components, *, noise=0.0, random_state=0):
     """Seeded non-negative data with a planted rank-k factorization.
 
@@ -91,7 +93,9 @@ def planted_nmf(m, n, n_components, *, noise=0.0, random_state=0):
     noise : float, default=0.0
         Standard deviation of Gaussian noise added to ``W_true H_true``; the
         result is clipped at 0 so X stays non-negative.
-    random_state : int or None, default=0
+    random_state : None, int or numpy.random.Generator, default=0
+        An int gives the same data on every run (``numpy.random.RandomState``);
+        ``None`` fresh data (:func:`nmf_teach._validation.validate_random_state`).
 
     Returns
     -------
@@ -105,11 +109,8 @@ def planted_nmf(m, n, n_components, *, noise=0.0, random_state=0):
     -----
     Used from *Why NMF* on; explained in *The NMF problem*.
     """
-    m = check_positive_int(m, "m")
-    n = check_positive_int(n, "n")
-    k = check_n_components(n_components)
-    noise = check_positive_scalar(noise, "noise", allow_zero=True)
-    rng = _seed(random_state)
+    k = n_components
+    rng = validate_random_state(random_state)
     W = rng.uniform(size=(m, k))
     H = rng.uniform(size=(k, n))
     X = W @ H
@@ -118,6 +119,7 @@ def planted_nmf(m, n, n_components, *, noise=0.0, random_state=0):
     return X, W, H
 
 
+@validate_params({"n_samples": optional(integer())})
 def digits(n_samples=None):
     """scikit-learn's bundled 8 × 8 handwritten digits, scaled to [0, 1].
 
@@ -149,7 +151,6 @@ def digits(n_samples=None):
     d = load_digits()
     X, y = d.data / 16.0, d.target
     if n_samples is not None:
-        n_samples = check_positive_int(n_samples, "n_samples")
         if n_samples > X.shape[0]:
             raise ValueError(
                 f"n_samples is {n_samples}, but the digits data set has only {X.shape[0]} images; "
@@ -204,6 +205,8 @@ item_menu : ndarray of int, shape (n,)
 """
 
 
+@validate_params({"n_users": integer(), "n_items": integer(), "observed": real(), "noise": real(allow_zero=True),
+                  "min_ratings": integer(low=0), "random_state": random_state()})
 def ratings(n_users=300, n_items=40, *, observed=0.3, noise=0.3, min_ratings=10, random_state=0):
     """Seeded star ratings of dishes by users, from planted non-negative tastes, mostly unobserved.
 
@@ -245,7 +248,9 @@ def ratings(n_users=300, n_items=40, *, observed=0.3, noise=0.3, min_ratings=10,
         Standard deviation of the Gaussian noise before rounding to stars.
     min_ratings : int, default=10
         Every user rates at least this many dishes (at most ``n_items``).
-    random_state : int, default=0
+    random_state : None, int or numpy.random.Generator, default=0
+        An int gives the same ratings on every run; ``None`` fresh ones
+        (:func:`nmf_teach._validation.validate_random_state`).
 
     Returns
     -------
@@ -256,18 +261,14 @@ def ratings(n_users=300, n_items=40, *, observed=0.3, noise=0.3, min_ratings=10,
     -----
     Explained in *Predicting missing entries*.
     """
-    m = check_positive_int(n_users, "n_users")
-    n = check_positive_int(n_items, "n_items")
-    observed = check_positive_scalar(observed, "observed")
+    m, n = n_users, n_items
     if observed > 1:
         raise ValueError(f"observed is a share of the entries and must lie in (0, 1], got {observed}.")
-    noise = check_positive_scalar(noise, "noise", allow_zero=True)
-    min_ratings = check_nonneg_int(min_ratings, "min_ratings")
     if n < len(RATING_MENUS):
         raise ValueError(f"n_items must be at least {len(RATING_MENUS)} (one dish per menu), got {n}.")
     if min_ratings > n:
         raise ValueError(f"min_ratings = {min_ratings} but there are only n_items = {n} dishes to rate.")
-    rng = np.random.default_rng(_seed(random_state).randint(2**31))
+    rng = np.random.default_rng(random_integers(validate_random_state(random_state), 0, 2**31))
     k = len(RATING_MENUS)
 
     items, item_menu, member = [], np.empty(n, dtype=int), np.zeros((k, n))

@@ -23,11 +23,10 @@ from typing import Callable
 
 import numpy as np
 
-from ._validation import check_positive_int, check_n_components
-from .linalg import _safe_divide, numerical_gradient
-from .objective import _gradient_H, _gradient_W, _loss
-from .solvers import _seed
-from .updates import _mu_H, _mu_W
+from ._validation import validate_positive_int, validate_random_state
+from .linalg import numerical_gradient, safe_divide
+from .objective import gradient_H, gradient_W, loss
+from .updates import mu_update_H, mu_update_W
 
 __all__ = ["DerivationStep", "mu_derivation", "verify_derivation", "random_problem", "KINDS"]
 
@@ -118,8 +117,9 @@ def random_problem(m=6, n=5, k=3, *, random_state=0):
         Number of columns of X (features).
     k : int, default=3
         Number of components.
-    random_state : int, None or numpy RandomState, default=0
-        The seed; ``None`` means 0, so the numbers are the same on every run.
+    random_state : None, int, numpy.random.Generator or RandomState, default=0
+        The seed (:func:`nmf_teach._validation.validate_random_state`): an int
+        gives the same numbers on every run, ``None`` fresh ones.
 
     Returns
     -------
@@ -145,16 +145,16 @@ def random_problem(m=6, n=5, k=3, *, random_state=0):
     >>> X.shape, W.shape, H.shape
     ((6, 5), (6, 3), (3, 5))
     """
-    m = check_positive_int(m, "m")
-    n = check_positive_int(n, "n")
-    k = check_positive_int(k, "k")
-    rng = _seed(random_state)
+    m = validate_positive_int(m, "m")
+    n = validate_positive_int(n, "n")
+    k = validate_positive_int(k, "k")
+    rng = validate_random_state(random_state)
     return (rng.uniform(0.1, 1.0, size=(m, n)), rng.uniform(0.1, 1.0, size=(m, k)),
             rng.uniform(0.1, 1.0, size=(k, n)))
 
 
 def _f_of_H(X, W):
-    return lambda H: _loss(X, W, H)
+    return lambda H: loss(X, W, H)
 
 
 def mu_derivation():
@@ -178,7 +178,7 @@ def mu_derivation():
             "The objective as a trace",
             r"\|X - WH\|_F^2 = \operatorname{tr}\big((X - WH)^\top (X - WH)\big)",
             "The squared Frobenius norm of a matrix A is tr(AᵀA).",
-            lambda X, W, H: (_loss(X, W, H), tr((X - W @ H).T @ (X - W @ H))),
+            lambda X, W, H: (loss(X, W, H), tr((X - W @ H).T @ (X - W @ H))),
         ),
         DerivationStep(
             "Expand the product",
@@ -216,7 +216,7 @@ def mu_derivation():
             "The gradient in H",
             r"\nabla_H \|X - WH\|_F^2 = -2 W^\top X + 2 W^\top W H",
             "Add the three term gradients; tr(XᵀX) does not depend on H.",
-            lambda X, W, H: (numerical_gradient(_f_of_H(X, W), H), _gradient_H(X, W, H)),
+            lambda X, W, H: (numerical_gradient(_f_of_H(X, W), H), gradient_H(X, W, H)),
             kind="finite difference",
         ),
         DerivationStep(
@@ -224,7 +224,7 @@ def mu_derivation():
             r"H - \eta_H \circ \nabla_H \|X - WH\|_F^2 = H + 2\,\eta_H \circ (W^\top X - W^\top W H)",
             "Substitute the gradient; the minus signs flip.",
             lambda X, W, H: (
-                H - _rate(W, H) * _gradient_H(X, W, H),
+                H - _rate(W, H) * gradient_H(X, W, H),
                 H + 2 * _rate(W, H) * (W.T @ X - W.T @ W @ H),
             ),
         ),
@@ -249,7 +249,7 @@ def mu_derivation():
             "The multiplicative update of H",
             r"H \leftarrow H \circ \frac{W^\top X}{W^\top W H}",
             "H + H ∘ (WᵀX ⊘ WᵀWH) − H; this is the gradient step with rate η_H.",
-            lambda X, W, H: (H - _rate(W, H) * _gradient_H(X, W, H), _mu_H(X, W, H)),
+            lambda X, W, H: (H - _rate(W, H) * gradient_H(X, W, H), mu_update_H(X, W, H)),
             kind="package",
         ),
         DerivationStep(
@@ -257,8 +257,8 @@ def mu_derivation():
             r"W \leftarrow W \circ \frac{X H^\top}{W H H^\top}",
             "The same steps with ∇_W = −2XHᵀ + 2WHHᵀ and η_W = W ⊘ (2WHHᵀ).",
             lambda X, W, H: (
-                W - _safe_divide(W, 2 * W @ H @ H.T) * _gradient_W(X, W, H),
-                _mu_W(X, W, H),
+                W - safe_divide(W, 2 * W @ H @ H.T) * gradient_W(X, W, H),
+                mu_update_W(X, W, H),
             ),
             kind="package",
         ),
@@ -267,7 +267,7 @@ def mu_derivation():
 
 def _rate(W, H):
     """η_H for this package's loss (with the factor 2 of its gradient)."""
-    return _safe_divide(H, 2 * (W.T @ W) @ H)
+    return safe_divide(H, 2 * (W.T @ W) @ H)
 
 
 def verify_derivation(random_state=0):

@@ -20,21 +20,21 @@ Explained in *NMF beyond one machine* (``book/13_beyond_one_machine``).
 from __future__ import annotations
 
 import numbers
-import time
 
 import numpy as np
 
+from . import _kernels as K
 from ._validation import (
-    check_factor,
-    check_n_components,
-    check_nonneg_int,
-    check_positive_int,
-    check_positive_scalar,
+    validate_factor,
+    validate_n_components,
+    validate_nonneg_int,
+    validate_positive_int,
+    validate_positive_scalar,
+    validate_random_state,
 )
-from .linalg import EPS
-from .solvers import NMFResult, _seed, _tracked_loss
+from .solvers import NMFResult
 
-__all__ = ["nmf", "planted_nmf", "check_row_chunked"]
+__all__ = ["nmf", "planted_nmf", "validate_row_chunked"]
 
 
 def _dask_array():
@@ -64,7 +64,7 @@ def _row_ranges(chunks):
     return [(int(stop - size), int(stop)) for size, stop in zip(chunks, stops)]
 
 
-def check_row_chunked(X, name="X"):
+def validate_row_chunked(X, name="X"):
     """Check that ``X`` is a real 2-D dask array chunked by rows only; return it as float64.
 
     Parameters
@@ -178,18 +178,14 @@ def _mu_w_block(X_b, W_b, H, HHt):
         in place). Same arithmetic as :func:`nmf_teach.updates.mu_update_W`:
         exact zeros of the denominator are replaced by float32 eps.
     """
-    num = X_b @ H.T
-    den = W_b @ HHt
-    den[den == 0] = EPS
-    num /= den
-    return W_b * num
+    return K.mu_factor(np.array(W_b, order="C"), X_b @ H.T, HHt)
 
 
 def _mu_h(H, WtX, WtW):
-    """The MU update of H from the reduced products, in memory: ``H ⊙ (WᵀX) ⊘ (WᵀW H)``."""
-    den = WtW @ H
-    den[den == 0] = EPS
-    return H * (WtX / den)
+    """The MU update of H from the reduced products, in memory: ``H ⊙ (WᵀX) ⊘ (WᵀW H)`` (a new array)."""
+    H = H.copy()
+    K.mu_factor(H.T, WtX.T, WtW)
+    return H
 
 
 def _block_loss(X_b, W_b, H):
@@ -223,7 +219,7 @@ def _start_W(W0, X, k):
         if not np.isfinite(lowest) or lowest < 0:
             raise ValueError(f"W0 must be finite and non-negative, but its smallest entry is {lowest:g}.")
         return W
-    W0 = check_factor(W0, (m, k), "W0")
+    W0 = validate_factor(W0, (m, k), "W0")
     return da.from_array(W0, chunks=(X.chunks[0], k))
 
 
@@ -302,59 +298,77 @@ def nmf(X, n_components, *, W0=None, H0=None, max_iter=200, random_state=None):
     import dask
 
     da = _dask_array()
-    X = check_row_chunked(X, "X")
-    k = check_n_components(n_components)
-    max_iter = check_nonneg_int(max_iter, "max_iter")
-    rng = _seed(random_state)  # checks random_state before any pass over X
+    X = validate_row_chunked(X, "X")
+    k = validate_n_components(n_components)
+    max_iter = validate_nonneg_int(max_iter, "max_iter")
+    rng = validate_random_state(random_state)  # checks random_state before any pass over X
     m, n = X.shape
     if (W0 is None) != (H0 is None):
         raise ValueError("Pass both W0 and H0, or neither.")
     if H0 is not None:
         if isinstance(H0, da.Array):
             H0 = H0.compute()
-        H = check_factor(H0, (k, n), "H0").copy()
+        H = validate_factor(H0, (k, n), "H0").copy()
         W = _start_W(W0, X, k)
         xx, _ = _scan(X)
         init = "custom"
     else:
         xx, mean = _scan(X)
-        avg = np.sqrt(mean / k)
-        H = np.abs(avg * rng.standard_normal(size=(k, n)))  # H first, then W, as in memory
-        W = da.from_array(np.abs(avg * rng.standard_normal(size=(m, k))), chunks=(X.chunks[0], k))
+        W, H = K.random_start(mean, m, n, k, rng)  # drawn on the client, H first, then W, as in memory
+        W = da.from_array(W, chunks=(X.chunks[0], k))
         init = "random"
-    H = np.array(H, dtype=float)
-    W = W.persist()
-    losses = [_direct_loss(X, W, H)] if max_iter == 0 else []
-    times = [0.0]
-    elapsed = 0.0
-    HHt = H @ H.T
-    with np.errstate(over="ignore", invalid="ignore"):
-        for it in range(max_iter):
-            t0 = time.perf_counter()
-            # blockwise: each row block of W from its rows of X; H and HHᵀ are one key each
-            W_new = da.map_blocks(_mu_w_block, X, W, dask.delayed(H, pure=True),
-                                  dask.delayed(HHt, pure=True), dtype=float, meta=np.empty((0, 0)))
-            # reductions over the row blocks, in the same graph: one pass over X. The first
-            # iteration also sums the start's products, for the loss at the start.
-            start = (W.T @ X, W.T @ W) if it == 0 else ()
-            W_old = W
-            W, WtX, WtW, *start = dask.persist(W_new, W_new.T @ X, W_new.T @ W_new, *start)
-            WtX, WtW, *start = dask.compute(WtX, WtW, *start)
-            H_old, HHt_old = H, HHt
-            H = _mu_h(H, WtX, WtW)
-            elapsed += time.perf_counter() - t0
-            HHt = H @ H.T
-            if it == 0:
-                loss = _tracked_loss(xx, start[0], start[1], H_old, HHt_old)
-                losses.append(_direct_loss(X, W_old, H_old) if loss is None else loss)
-            del W_old
-            loss = _tracked_loss(xx, WtX, WtW, H, HHt)
-            if loss is None:
-                loss = _direct_loss(X, W, H)
-            losses.append(loss)
-            times.append(elapsed)
-    return NMFResult(W=W.compute(), H=H, losses=np.asarray(losses), n_iter=max_iter,
-                     times=np.asarray(times), method="mu", init=init)
+    kernel = _DaskMU(X, W.persist(), np.array(H, dtype=float), xx)
+    run = K.iterate(kernel, max_iter)
+    return NMFResult(W=kernel.W.compute(), H=kernel.H, losses=run["losses"], n_iter=run["n_iter"],
+                     times=run["times"], method="mu", init=init)
+
+
+class _DaskMU(K.Kernel):
+    """The MU kernel on a row-chunked dask X: one pass over X per iteration (for :func:`nmf_teach._kernels.iterate`).
+
+    The loss at the start is deferred to the first iteration, whose graph also
+    sums ``W0ᵀX`` and ``W0ᵀW0``, so that it costs no pass of its own.
+    """
+
+    def __init__(self, X, W, H, xx):
+        self.X, self.W, self.H, self.xx = X, W, H, xx
+        self.HHt = H @ H.T
+        self.start = None
+
+    def start_loss(self, first=True):
+        if self.start is not None:
+            return self.start
+        if first:  # max_iter = 0: no iteration to share a pass with
+            return _direct_loss(self.X, self.W, self.H)
+        return None
+
+    def update(self):
+        import dask
+
+        da = _dask_array()
+        X, W, H, HHt = self.X, self.W, self.H, self.HHt
+        # blockwise: each row block of W from its rows of X; H and HHᵀ are one key each
+        W_new = da.map_blocks(_mu_w_block, X, W, dask.delayed(H, pure=True),
+                              dask.delayed(HHt, pure=True), dtype=float, meta=np.empty((0, 0)))
+        # reductions over the row blocks, in the same graph: one pass over X. The first
+        # iteration also sums the start's products, for the loss at the start.
+        first = self.start is None
+        start = (W.T @ X, W.T @ W) if first else ()
+        W, WtX, WtW, *start = dask.persist(W_new, W_new.T @ X, W_new.T @ W_new, *start)
+        WtX, WtW, *start = dask.compute(WtX, WtW, *start)
+        if first:
+            loss = K.tracked_loss(self.xx, start[0], start[1], H, HHt)
+            self.start = _direct_loss(X, self.W, H) if loss is None else loss
+        self.W = W
+        self.H = _mu_h(H, WtX, WtW)
+        self.HHt = self.H @ self.H.T
+        return K.tracked_loss(self.xx, WtX, WtW, self.H, self.HHt)
+
+    def loss(self):
+        return _direct_loss(self.X, self.W, self.H)
+
+    def factors(self):
+        return self.W, self.H
 
 
 def _planted_block(n, k, noise, seed, block_id=None, block_info=None):
@@ -411,11 +425,11 @@ def planted_nmf(m, n, n_components, *, chunk_rows, noise=0.0, random_state=0):
     *NMF beyond one machine*.
     """
     da = _dask_array()
-    m = check_positive_int(m, "m")
-    n = check_positive_int(n, "n")
-    k = check_n_components(n_components)
-    chunk_rows = check_positive_int(chunk_rows, "chunk_rows")
-    noise = check_positive_scalar(noise, "noise", allow_zero=True)
+    m = validate_positive_int(m, "m")
+    n = validate_positive_int(n, "n")
+    k = validate_n_components(n_components)
+    chunk_rows = validate_positive_int(chunk_rows, "chunk_rows")
+    noise = validate_positive_scalar(noise, "noise", allow_zero=True)
     if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, numbers.Integral):
         raise TypeError(f"random_state must be a non-negative int, got {random_state!r}.")
     if random_state < 0:

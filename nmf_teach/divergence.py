@@ -39,10 +39,13 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+from scipy.special import xlogy
 
-from ._validation import check_factor, check_nonnegative
-from .linalg import EPS, numerical_gradient
-from .objective import check_problem
+from . import _kernels as K
+from ._validation import validate_factor, validate_nonnegative
+from .derivation import DerivationStep
+from .linalg import numerical_gradient
+from ._validation import validate_problem
 
 __all__ = ["kl_divergence", "kl_loss", "kl_gradient_W", "kl_gradient_H", "kl_mu_update_W", "kl_mu_update_H",
            "BETA_LOSSES", "kl_auxiliary_H", "kl_derivation", "verify_kl_derivation", "d_beta", "beta_divergence"]
@@ -50,8 +53,6 @@ __all__ = ["kl_divergence", "kl_loss", "kl_gradient_W", "kl_gradient_H", "kl_mu_
 #: The losses :func:`nmf_teach.solvers.nmf` minimizes, by ``beta_loss``.
 BETA_LOSSES = ("frobenius", "kullback-leibler")
 
-#: Below this, an entry of H is set to 0 after a KL update (as scikit-learn does, for stability).
-_H_FLOOR = np.finfo(np.float64).eps
 
 
 def kl_divergence(X, Y):
@@ -74,14 +75,12 @@ def kl_divergence(X, Y):
     -----
     Explained in *The Kullback–Leibler divergence*.
     """
-    X = check_nonnegative(X, "X")
-    Y = check_nonnegative(Y, "Y")
+    X = validate_nonnegative(X, "X")
+    Y = validate_nonnegative(Y, "Y")
     if X.shape != Y.shape:
         raise ValueError(f"X has shape {X.shape} but Y has shape {Y.shape}; they must match.")
     pos = X > 0
-    with np.errstate(divide="ignore"):
-        logs = np.log(X[pos] / Y[pos])
-    return float(np.dot(X[pos], logs) - X.sum() + Y.sum())
+    return float(np.sum(K.xlog_ratio(X[pos], Y[pos])) - X.sum() + Y.sum())
 
 
 def kl_loss(X, W, H):
@@ -104,17 +103,12 @@ def kl_loss(X, W, H):
     -----
     Explained in *The Kullback–Leibler divergence*.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return _kl_loss(X, W, H)
 
 
 def _kl_loss(X, W, H):
-    Y = W @ H
-    pos = X > EPS
-    x = X[pos]
-    y = Y[pos]
-    y[y < EPS] = EPS
-    return float(np.dot(x, np.log(x / y)) - X.sum() + Y.sum())
+    return K.kl_loss_value(X, W, H)
 
 
 def kl_gradient_W(X, W, H):
@@ -125,7 +119,7 @@ def kl_gradient_W(X, W, H):
     Explained in *The Kullback–Leibler divergence*; check it against
     :func:`nmf_teach.linalg.numerical_gradient`.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return np.ones_like(X) @ H.T - (X / (W @ H)) @ H.T
 
 
@@ -136,7 +130,7 @@ def kl_gradient_H(X, W, H):
     -----
     Explained in *The Kullback–Leibler divergence*.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return W.T @ np.ones_like(X) - W.T @ (X / (W @ H))
 
 
@@ -162,7 +156,7 @@ def kl_mu_update_W(X, W, H):
     Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
     factorization. NIPS 13.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return _kl_mu_W(X, W.copy(), H)
 
 
@@ -173,38 +167,19 @@ def kl_mu_update_H(X, W, H):
     -----
     Derived in *The Kullback–Leibler divergence*.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return _kl_mu_H(X, W, H.copy())
 
 
-def _ratio(X, W, H):
-    """X ⊘ WH with WH below float32 eps raised to eps (scikit-learn's guard)."""
-    R = W @ H
-    R[R < EPS] = EPS
-    np.divide(X, R, out=R)
-    return R
-
-
 def _kl_mu_W(X, W, H):
-    """In place on W."""
-    num = _ratio(X, W, H) @ H.T
-    den = np.broadcast_to(H.sum(axis=1), num.shape).copy()
-    den[den == 0] = EPS
-    num /= den
-    W *= num
-    return W
+    """In place on W: :func:`nmf_teach._kernels.kl_mu_factor`."""
+    return K.kl_mu_factor(W, H.T, X, None)
 
 
 def _kl_mu_H(X, W, H):
-    """In place on H."""
-    num = W.T @ _ratio(X, W, H)
-    wsum = W.sum(axis=0)
-    wsum[wsum == 0] = 1.0
-    den = np.broadcast_to(wsum[:, None], num.shape).copy()
-    den[den == 0] = EPS
-    num /= den
-    H *= num
-    H[H < _H_FLOOR] = 0.0
+    """In place on H: the same kernel, by transposition (a zero column sum of W counts as 1, as in scikit-learn)."""
+    K.kl_mu_factor(H.T, W, X.T, 1.0)
+    H[H < K.H_FLOOR] = 0.0
     return H
 
 
@@ -259,8 +234,8 @@ def kl_auxiliary_H(X, W, H, H_t):
     Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
     factorization. NIPS 13.
     """
-    X, W, H = check_problem(X, W, H)
-    H_t = check_factor(H_t, H.shape, "H_t")
+    X, W, H = validate_problem(X, W, H)
+    H_t = validate_factor(H_t, H.shape, "H_t")
     Y_t = W @ H_t
     bad = (X > 0) & (Y_t == 0)
     if bad.any():
@@ -271,7 +246,7 @@ def kl_auxiliary_H(X, W, H, H_t):
         )
     pos = X > 0
     with np.errstate(divide="ignore"):
-        total = float(np.sum(X[pos] * np.log(X[pos])) - X.sum() + (W @ H).sum())
+        total = float(np.sum(xlogy(X[pos], X[pos])) - X.sum() + (W @ H).sum())
         for a in range(W.shape[1]):
             num = np.outer(W[:, a], H_t[a])          # W_ia Hᵗ_aj
             live = pos & (num > 0)                    # where X_ij α_iaj > 0
@@ -281,7 +256,7 @@ def kl_auxiliary_H(X, W, H, H_t):
             wh = np.outer(W[:, a], H[a])[live]        # W_ia H_aj
             if (wh == 0).any():
                 return float("inf")
-            total -= float(np.sum(X[live] * alpha * (np.log(wh) - np.log(alpha))))
+            total -= float(np.sum(X[live] * (alpha * np.log(wh) - xlogy(alpha, alpha))))
     return total
 
 
@@ -312,7 +287,7 @@ def _rate_H(X, W, H):
 def _exact_kl(X, W, H):
     """D(X ‖ WH) with no guard (X > 0 and WH > 0 on the problems the steps are checked on)."""
     Y = W @ H
-    return float(np.sum(X * np.log(X / Y) - X + Y))
+    return float(np.sum(K.xlog_ratio(X, Y) - X + Y))
 
 
 def kl_derivation():
@@ -338,8 +313,6 @@ def kl_derivation():
     Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
     factorization. NIPS 13.
     """
-    from .derivation import DerivationStep  # here, not at the top: derivation imports solvers, which imports us
-
     def total(A):
         return float(np.sum(A))
 
@@ -458,7 +431,7 @@ def verify_kl_derivation(random_state=0):
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_entries(a, name):
+def _validate_entries(a, name):
     """``a`` as a float array of any shape (a scalar too), finite and non-negative, or raise."""
     if a is None or isinstance(a, (str, bytes)):
         raise TypeError(f"{name} must be a non-negative number or array of numbers, got {a!r}.")
@@ -481,7 +454,7 @@ def _check_entries(a, name):
     return arr
 
 
-def _check_beta(beta):
+def _validate_beta(beta):
     if isinstance(beta, (bool, np.bool_)) or not isinstance(beta, numbers.Real):
         raise TypeError(f"beta must be a real number, got {beta!r} of type {type(beta).__name__}.")
     beta = float(beta)
@@ -497,10 +470,10 @@ def _d_beta(x, y, beta):
     both = (x > 0) & (y > 0)
     xb, yb = x[both], y[both]
     if beta == 1:
-        out[both] = xb * np.log(xb / yb) - xb + yb
+        out[both] = K.xlog_ratio(xb, yb) - xb + yb
     elif beta == 0:
-        r = xb / yb
-        out[both] = r - np.log(r) - 1
+        with np.errstate(over="ignore"):
+            out[both] = xb / yb - K.log_ratio(xb, yb) - 1
     else:
         with np.errstate(over="ignore"):   # a power that overflows is the infinite limit near 0
             out[both] = (xb**beta + (beta - 1) * yb**beta - beta * xb * yb ** (beta - 1)) / (beta * (beta - 1))
@@ -561,9 +534,9 @@ def d_beta(x, y, beta):
     Févotte, C., & Idier, J. (2011). Algorithms for nonnegative matrix
     factorization with the β-divergence. Neural Computation, 23(9), 2421–2456.
     """
-    beta = _check_beta(beta)
-    x = _check_entries(x, "x")
-    y = _check_entries(y, "y")
+    beta = _validate_beta(beta)
+    x = _validate_entries(x, "x")
+    y = _validate_entries(y, "y")
     try:
         np.broadcast_shapes(x.shape, y.shape)
     except ValueError:
@@ -601,9 +574,9 @@ def beta_divergence(X, Y, beta):
     Explained in *The Kullback–Leibler divergence*. scikit-learn's
     ``NMF(beta_loss=β).reconstruction_err_`` is ``sqrt(2 · beta_divergence(X, W @ H, β))``.
     """
-    beta = _check_beta(beta)
-    X = check_nonnegative(X, "X")
-    Y = check_nonnegative(Y, "Y")
+    beta = _validate_beta(beta)
+    X = validate_nonnegative(X, "X")
+    Y = validate_nonnegative(Y, "Y")
     if X.shape != Y.shape:
         raise ValueError(f"X has shape {X.shape} but Y has shape {Y.shape}; they must match.")
     return float(np.sum(_d_beta(X, Y, beta)))

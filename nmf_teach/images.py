@@ -22,7 +22,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_matrix, check_positive_int, check_positive_scalar
+from ._validation import as_real_array, as_matrix, validate_positive_int, validate_positive_scalar
 
 __all__ = ["LUMA_WEIGHTS", "sample_image", "grayscale", "downsample", "psnr", "tile", "quantize", "jpeg_roundtrip"]
 
@@ -35,24 +35,8 @@ _SAMPLE_IMAGES = ("china.jpg", "flower.jpg")
 
 def _as_array(A, name, *, ndim=None):
     """``A`` as a finite real float64 array (any number of dimensions unless ``ndim``), or raise."""
-    if A is None or isinstance(A, (str, bytes)):
-        raise TypeError(f"{name} must be an array of real numbers, got {A!r}.")
-    try:
-        arr = np.asarray(A)
-    except Exception as exc:  # ragged lists and the like
-        raise ValueError(f"{name} could not be turned into an array ({exc}).") from None
-    if arr.dtype == object or np.iscomplexobj(arr) or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}.")
-    if ndim is not None and arr.ndim not in ndim:
-        raise ValueError(f"{name} must have {' or '.join(map(str, ndim))} dimensions, got shape {arr.shape}.")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape}).")
-    arr = arr.astype(np.float64)
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        where = tuple(int(i) for i in np.unravel_index(int(np.argmax(bad)), arr.shape))
-        raise ValueError(f"{name} has {int(bad.sum())} NaN or infinite entries; the first is at {where}.")
-    return arr
+    shape_text = None if ndim is None else "an array with " + " or ".join(map(str, ndim)) + " dimensions"
+    return as_real_array(A, name, ndim=ndim, shape_text=shape_text)
 
 
 def grayscale(image):
@@ -115,7 +99,7 @@ def downsample(image, factor):
     Explained in *NMF on images*.
     """
     arr = _as_array(image, "image", ndim=(2, 3))
-    f = check_positive_int(factor, "factor")
+    f = validate_positive_int(factor, "factor")
     h, w = arr.shape[0] // f, arr.shape[1] // f
     if h == 0 or w == 0:
         raise ValueError(f"factor {f} is larger than the image (shape {arr.shape[:2]}); nothing would be left.")
@@ -200,7 +184,7 @@ def psnr(clean, approx, data_range):
     b = _as_array(approx, "approx")
     if a.shape != b.shape:
         raise ValueError(f"clean has shape {a.shape} and approx has shape {b.shape}; they must have the same shape.")
-    r = check_positive_scalar(data_range, "data_range")
+    r = validate_positive_scalar(data_range, "data_range")
     mse = float(np.mean((a - b) ** 2))
     if mse == 0.0:
         return float("inf")
@@ -247,14 +231,14 @@ def tile(components, shape, *, n_cols=None, pad=1, scale="each", fill=np.nan):
     C = as_matrix(components, "components")
     if not (isinstance(shape, (tuple, list)) and len(shape) == 2):
         raise TypeError(f"shape must be a pair (h, w), got {shape!r}.")
-    h = check_positive_int(shape[0], "shape[0]")
-    w = check_positive_int(shape[1], "shape[1]")
+    h = validate_positive_int(shape[0], "shape[0]")
+    w = validate_positive_int(shape[1], "shape[1]")
     k, n = C.shape
     if n != h * w:
         raise ValueError(f"components have {n} entries per row, but an image of shape {(h, w)} has {h * w}.")
     if n_cols is None:
         n_cols = int(np.ceil(np.sqrt(k)))
-    n_cols = check_positive_int(n_cols, "n_cols")
+    n_cols = validate_positive_int(n_cols, "n_cols")
     if isinstance(pad, (bool, np.bool_)) or not isinstance(pad, numbers.Integral) or pad < 0:
         raise ValueError(f"pad must be a non-negative integer, got {pad!r}.")
     if scale not in ("each", "none"):
@@ -302,7 +286,7 @@ def quantize(F, bits=8, *, axis=0):
     NMF with the truncated SVD and JPEG. Each entry moves by at most half a step.
     """
     arr = _as_array(F, "F", ndim=(2,))
-    bits = check_positive_int(bits, "bits")
+    bits = validate_positive_int(bits, "bits")
     if bits > 16:
         raise ValueError(f"bits must be at most 16, got {bits}.")
     if axis not in (0, 1):

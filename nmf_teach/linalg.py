@@ -12,7 +12,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._validation import as_matrix, check_positive_scalar, check_same_shape
+from . import _kernels
+from ._validation import as_matrix, validate_positive_scalar, validate_same_shape
 
 __all__ = [
     "EPS",
@@ -25,11 +26,11 @@ __all__ = [
     "TraceGradientIdentity",
     "trace_gradient_identities",
     "numerical_gradient",
-    "check_gradient",
+    "gradient_error",
 ]
 
 #: The guard scikit-learn uses for a zero denominator: float32 machine epsilon.
-EPS = float(np.finfo(np.float32).eps)
+EPS = _kernels.EPS
 
 
 def trace(A):
@@ -74,7 +75,7 @@ def trace_dot(A, B):
     """
     A = as_matrix(A, "A")
     B = as_matrix(B, "B")
-    check_same_shape(A, B, ("A", "B"))
+    validate_same_shape(A, B, ("A", "B"))
     return _trace_dot(A, B)
 
 
@@ -142,7 +143,7 @@ def hadamard(A, B):
     """
     A = as_matrix(A, "A", allow_empty=True)
     B = as_matrix(B, "B", allow_empty=True)
-    check_same_shape(A, B, ("A", "B"))
+    validate_same_shape(A, B, ("A", "B"))
     return A * B
 
 
@@ -169,13 +170,13 @@ def safe_divide(N, D):
     """
     N = as_matrix(N, "N", allow_empty=True)
     D = as_matrix(D, "D", allow_empty=True)
-    check_same_shape(N, D, ("N", "D"))
+    validate_same_shape(N, D, ("N", "D"))
     return _safe_divide(N, D)
 
 
 def _safe_divide(N, D):
-    D = np.where(D == 0, EPS, D)
-    return N / D
+    """:func:`nmf_teach._kernels.guarded_divide` on a copy of D (the one place the guard is written)."""
+    return _kernels.guarded_divide(N, np.array(D, dtype=float))
 
 
 TraceGradientIdentity = namedtuple(
@@ -207,7 +208,7 @@ def trace_gradient_identities():
         ``∇_X tr(AX) = Aᵀ``, ``∇_X tr(XᵀA) = A``, ``∇_X tr(XᵀAX) = (A + Aᵀ)X`` and
         ``∇_X tr(XAXᵀ) = X(Aᵀ + A)``, each with a function, its claimed gradient
         and compatible shapes, so a reader can check any of them with
-        :func:`check_gradient`.
+        :func:`gradient_error`.
 
     Notes
     -----
@@ -292,7 +293,7 @@ def numerical_gradient(f, X, *, h=1e-6):
     Explained in *The linear-algebra toolkit*.
     """
     X = as_matrix(X, "X")
-    h = check_positive_scalar(h, "h")
+    h = validate_positive_scalar(h, "h")
     if not callable(f):
         raise TypeError(f"f must be a function of a matrix, got {type(f).__name__}.")
     G = np.empty_like(X)
@@ -310,7 +311,7 @@ def numerical_gradient(f, X, *, h=1e-6):
     return G
 
 
-def check_gradient(f, grad, X, *, h=1e-6):
+def gradient_error(f, grad, X, *, h=1e-6):
     """Relative error between a claimed gradient and the finite-difference one.
 
     Parameters
@@ -336,5 +337,5 @@ def check_gradient(f, grad, X, *, h=1e-6):
     G_num = numerical_gradient(f, X, h=h)
     G = grad(X) if callable(grad) else grad
     G = as_matrix(G, "grad")
-    check_same_shape(G, X, ("grad", "X"))
+    validate_same_shape(G, X, ("grad", "X"))
     return float(np.linalg.norm(G - G_num) / max(1.0, np.linalg.norm(G_num)))

@@ -3,7 +3,7 @@
 Explained in *Beyond the multiplicative update* (``book/11_beyond_mu``).
 
 - :class:`SolverCurve`        one solver's losses, with the iteration and the time of each
-- :func:`nmf_curve`           a curve of this package's :func:`nmf_teach.nmf`
+- :func:`nmf_curve`           a curve of this package's :func:`nmf_teach.solvers.nmf`
 - :func:`sklearn_cd_curve`    a curve of scikit-learn's coordinate-descent ("cd") solver
 - :func:`solver_curves`       all of them from one start, ready to plot
 - :func:`loss_within_budget`  the lowest loss a curve reached within a time budget
@@ -34,15 +34,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_positive_int, check_factor, check_n_components, check_nonnegative, check_option
-from .objective import _loss
+from ._validation import validate_positive_int, validate_factor, validate_n_components, validate_nonnegative, validate_option
+from .objective import loss
 from .solvers import initialize, nmf
 from .updates import METHODS
 
 __all__ = ["SolverCurve", "nmf_curve", "sklearn_cd_curve", "solver_curves", "loss_within_budget"]
 
 #: The ``max_iter`` values of the separate scikit-learn fits, by default.
-CD_MAX_ITERS = (1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200)
+CD_MAX_ITER = (1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200)
 
 
 @dataclass
@@ -77,17 +77,17 @@ class SolverCurve:
         return float(self.losses[-1])
 
 
-def _check_start(X, W0, H0):
-    X = check_nonnegative(X, "X")
-    W0 = check_nonnegative(W0, "W0")
+def _validate_start(X, W0, H0):
+    X = validate_nonnegative(X, "X")
+    W0 = validate_nonnegative(W0, "W0")
     k = W0.shape[1]
-    W0 = check_factor(W0, (X.shape[0], k), "W0")
-    H0 = check_factor(H0, (k, X.shape[1]), "H0")
+    W0 = validate_factor(W0, (X.shape[0], k), "W0")
+    H0 = validate_factor(H0, (k, X.shape[1]), "H0")
     return X, W0, H0
 
 
 def nmf_curve(X, W0, H0, method="hals", *, max_iter=100, repeat=1, inner_sweeps=1):
-    """The loss curve of :func:`nmf_teach.nmf` with ``method`` from ``(W0, H0)``.
+    """The loss curve of :func:`nmf_teach.solvers.nmf` with ``method`` from ``(W0, H0)``.
 
     Parameters
     ----------
@@ -102,7 +102,7 @@ def nmf_curve(X, W0, H0, method="hals", *, max_iter=100, repeat=1, inner_sweeps=
         Run this many times and keep the fastest whole run (other programs can
         only slow a run down), as :func:`sklearn_cd_curve` keeps its fastest fit.
     inner_sweeps : int, default=1
-        Passed to :func:`nmf_teach.nmf` (accelerated HALS when > 1).
+        Passed to :func:`nmf_teach.solvers.nmf` (accelerated HALS when > 1).
 
     Returns
     -------
@@ -113,9 +113,9 @@ def nmf_curve(X, W0, H0, method="hals", *, max_iter=100, repeat=1, inner_sweeps=
     -----
     Explained in *Beyond the multiplicative update*.
     """
-    X, W0, H0 = _check_start(X, W0, H0)
-    method = check_option(method, METHODS, "method")
-    repeat = check_positive_int(repeat, "repeat")
+    X, W0, H0 = _validate_start(X, W0, H0)
+    method = validate_option(method, METHODS, "method")
+    repeat = validate_positive_int(repeat, "repeat")
     runs = [nmf(X, W0.shape[1], method=method, W0=W0, H0=H0, max_iter=max_iter, inner_sweeps=inner_sweeps)
             for _ in range(repeat)]
     best = min(runs, key=lambda r: r.times[-1])  # the fastest whole run, as for scikit-learn
@@ -123,7 +123,7 @@ def nmf_curve(X, W0, H0, method="hals", *, max_iter=100, repeat=1, inner_sweeps=
     return SolverCurve(method, np.arange(best.n_iter + 1), best.losses.copy(), times, best.W, best.H)
 
 
-def sklearn_cd_curve(X, W0, H0, *, max_iters=CD_MAX_ITERS, repeat=1):
+def sklearn_cd_curve(X, W0, H0, *, max_iter=CD_MAX_ITER, repeat=1):
     """The loss curve of scikit-learn's "cd" solver from ``(W0, H0)``.
 
     scikit-learn offers no per-iteration callback, so each point is a separate
@@ -139,7 +139,7 @@ def sklearn_cd_curve(X, W0, H0, *, max_iters=CD_MAX_ITERS, repeat=1):
     W0 : array-like of shape (m, k)
     H0 : array-like of shape (k, n)
         The common start (copied, never changed).
-    max_iters : sequence of int, default=CD_MAX_ITERS
+    max_iter : sequence of int, default=CD_MAX_ITER
         Strictly increasing positive iteration counts, one fit each.
     repeat : int, default=1
 
@@ -147,7 +147,7 @@ def sklearn_cd_curve(X, W0, H0, *, max_iters=CD_MAX_ITERS, repeat=1):
     -------
     SolverCurve
         Label ``"sklearn cd"``, a first point at iteration 0 and time 0, then one
-        point per entry of ``max_iters``.
+        point per entry of ``max_iter``.
 
     Notes
     -----
@@ -156,17 +156,17 @@ def sklearn_cd_curve(X, W0, H0, *, max_iters=CD_MAX_ITERS, repeat=1):
     """
     from sklearn.decomposition import non_negative_factorization
 
-    X, W0, H0 = _check_start(X, W0, H0)
-    repeat = check_positive_int(repeat, "repeat")
-    iters = list(max_iters)
+    X, W0, H0 = _validate_start(X, W0, H0)
+    repeat = validate_positive_int(repeat, "repeat")
+    iters = list(max_iter)
     if not iters or any(
         isinstance(i, (bool, np.bool_)) or not isinstance(i, numbers.Integral) or i < 1 for i in iters
     ):
-        raise ValueError(f"max_iters must be a non-empty sequence of positive integers, got {max_iters!r}.")
+        raise ValueError(f"max_iter must be a non-empty sequence of positive integers, got {max_iter!r}.")
     if any(b <= a for a, b in zip(iters, iters[1:])):
-        raise ValueError(f"max_iters must be strictly increasing, got {max_iters!r}.")
+        raise ValueError(f"max_iter must be strictly increasing, got {max_iter!r}.")
     k = W0.shape[1]
-    losses, times = [_loss(X, W0, H0)], [0.0]
+    losses, times = [loss(X, W0, H0)], [0.0]
     W, H = W0, H0
     for n_iter in iters:
         best = np.inf
@@ -181,13 +181,13 @@ def sklearn_cd_curve(X, W0, H0, *, max_iters=CD_MAX_ITERS, repeat=1):
                     alpha_W=0.0, alpha_H=0.0, shuffle=False,
                 )
                 best = min(best, time.perf_counter() - t0)
-        losses.append(_loss(X, W, H))
+        losses.append(loss(X, W, H))
         times.append(best)
     return SolverCurve("sklearn cd", np.array([0, *iters]), np.asarray(losses), np.asarray(times), W, H)
 
 
 def solver_curves(X, n_components, *, methods=("mu", "pgd", "hals"), sklearn_cd=True, init="random",
-                  W0=None, H0=None, max_iter=100, cd_max_iters=None, random_state=None, repeat=1):
+                  W0=None, H0=None, max_iter=100, cd_max_iter=None, random_state=None, repeat=1):
     """Loss curves of several solvers, all started from the same ``(W0, H0)``.
 
     Parameters
@@ -205,10 +205,10 @@ def solver_curves(X, n_components, *, methods=("mu", "pgd", "hals"), sklearn_cd=
     W0 : array-like of shape (m, k), optional
     H0 : array-like of shape (k, n), optional
     max_iter : int, default=100
-    cd_max_iters : sequence of int, optional
-        The scikit-learn fits; by default the entries of ``CD_MAX_ITERS`` up to ``max_iter``.
-    random_state : int or None, default=None
-        Seed of the start; ``None`` means 0.
+    cd_max_iter : sequence of int, optional
+        The scikit-learn fits; by default the entries of ``CD_MAX_ITER`` up to ``max_iter``.
+    random_state : None, int or numpy.random.Generator, default=None
+        Seed of the start (see :func:`nmf_teach.solvers.initialize`).
     repeat : int, default=1
         Best-of-``repeat`` timing, as in :func:`nmf_curve` and :func:`sklearn_cd_curve`.
 
@@ -221,14 +221,14 @@ def solver_curves(X, n_components, *, methods=("mu", "pgd", "hals"), sklearn_cd=
     -----
     Explained in *Beyond the multiplicative update*.
     """
-    X = check_nonnegative(X, "X")
-    k = check_n_components(n_components)
-    max_iter = check_positive_int(max_iter, "max_iter")  # a curve needs at least one iteration
+    X = validate_nonnegative(X, "X")
+    k = validate_n_components(n_components)
+    max_iter = validate_positive_int(max_iter, "max_iter")  # a curve needs at least one iteration
     if isinstance(methods, str):
         methods = (methods,)
     if methods is None or not all(isinstance(m, str) for m in methods):
         raise TypeError(f"methods must be a sequence of method names from {list(METHODS)}, got {methods!r}.")
-    methods = tuple(check_option(m, METHODS, "method") for m in methods)
+    methods = tuple(validate_option(m, METHODS, "method") for m in methods)
     if (W0 is None) != (H0 is None):
         raise ValueError("Pass both W0 and H0, or neither.")
     if W0 is not None and init != "random":
@@ -236,14 +236,14 @@ def solver_curves(X, n_components, *, methods=("mu", "pgd", "hals"), sklearn_cd=
     if W0 is None:
         W0, H0 = initialize(X, k, init, random_state=random_state)
     else:
-        X, W0, H0 = _check_start(X, W0, H0)
+        X, W0, H0 = _validate_start(X, W0, H0)
         if W0.shape[1] != k:
             raise ValueError(f"W0 has {W0.shape[1]} columns but n_components is {k}.")
     curves = {m: nmf_curve(X, W0, H0, m, max_iter=max_iter, repeat=repeat) for m in methods}
     if sklearn_cd:
-        if cd_max_iters is None:
-            cd_max_iters = [i for i in CD_MAX_ITERS if i <= max_iter] or [max_iter]
-        curves["sklearn cd"] = sklearn_cd_curve(X, W0, H0, max_iters=cd_max_iters, repeat=repeat)
+        if cd_max_iter is None:
+            cd_max_iter = [i for i in CD_MAX_ITER if i <= max_iter] or [max_iter]
+        curves["sklearn cd"] = sklearn_cd_curve(X, W0, H0, max_iter=cd_max_iter, repeat=repeat)
     return curves
 
 

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_matrix, check_factor
-from .linalg import EPS
+from . import _kernels as K
+from ._validation import as_matrix, validate_factor
 
-__all__ = ["check_mask", "masked_data", "masked_loss", "masked_mu_update_W", "masked_mu_update_H"]
+__all__ = ["validate_mask", "masked_data", "masked_loss", "masked_mu_update_W", "masked_mu_update_H"]
 
 
-def check_mask(mask, shape):
+def validate_mask(mask, shape):
     """Return ``mask`` as a boolean array of ``shape`` with at least one True, or raise.
 
     Parameters
@@ -79,7 +79,7 @@ def masked_data(X, mask):
 
     Returns
     -------
-    Y : ndarray of shape (m, n), float64
+    Y : ndarray of shape (m, n), float32 if X is float32, else float64
         X where observed, 0 elsewhere.
     M : ndarray of bool, shape (m, n)
 
@@ -87,7 +87,7 @@ def masked_data(X, mask):
     ------
     ValueError
         If an observed entry is NaN, infinite or negative (with its position), and
-        everything :func:`check_mask` raises.
+        everything :func:`validate_mask` raises.
     """
     if X is None or isinstance(X, (str, bytes)):
         raise TypeError(f"X must be a 2-D array of real numbers, got {type(X).__name__}.")
@@ -98,8 +98,8 @@ def masked_data(X, mask):
         raise TypeError(f"X has complex entries (dtype {arr.dtype}); NMF needs real numbers.")
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(f"X must be a non-empty 2-D array, got shape {arr.shape}.")
-    arr = arr.astype(np.float64)
-    M = check_mask(mask, arr.shape)
+    arr = arr.astype(np.float32 if arr.dtype == np.float32 else np.float64)  # float32 stays float32
+    M = validate_mask(mask, arr.shape)
     with np.errstate(invalid="ignore"):
         bad = M & ~np.isfinite(arr)
         if bad.any():
@@ -115,7 +115,7 @@ def masked_data(X, mask):
             f"X has {int(neg.sum())} negative observed entries; the first is X[{i}, {j}] = {arr[i, j]:g}. "
             "NMF needs non-negative data."
         )
-    return np.where(M, arr, 0.0), M
+    return np.where(M, arr, arr.dtype.type(0)), M
 
 
 def masked_loss(X, W, H, mask):
@@ -146,16 +146,13 @@ def _factors(W, H, shape):
     W = as_matrix(W, "W")
     H = as_matrix(H, "H")
     k = W.shape[1]
-    W = check_factor(W, (shape[0], k), "W")
-    H = check_factor(H, (k, shape[1]), "H")
+    W = validate_factor(W, (shape[0], k), "W")
+    H = validate_factor(H, (k, shape[1]), "H")
     return W, H
 
 
 def _masked_loss(Y, M, W, H):
-    R = W @ H
-    R -= Y
-    R *= M
-    return float(np.vdot(R, R))
+    return K.masked_loss(Y, M, W, H)
 
 
 def masked_mu_update_W(X, W, H, mask):
@@ -208,24 +205,11 @@ def masked_mu_update_H(X, W, H, mask):
 
 
 def _masked_mu_W(Y, M, W, H):
-    """In place on W."""
-    P = W @ H
-    P *= M
-    den = P @ H.T
-    den[den == 0] = EPS
-    num = Y @ H.T
-    num /= den
-    W *= num
-    return W
+    """In place on W: :func:`nmf_teach._kernels.masked_mu_factor`."""
+    return K.masked_mu_factor(W, H.T, Y, M)
 
 
 def _masked_mu_H(Y, M, W, H):
-    """In place on H."""
-    P = W @ H
-    P *= M
-    den = W.T @ P
-    den[den == 0] = EPS
-    num = W.T @ Y
-    num /= den
-    H *= num
+    """In place on H: the same kernel, by transposition."""
+    K.masked_mu_factor(H.T, W, Y.T, M.T)
     return H

@@ -14,11 +14,9 @@ Each function turns one sentence of that chapter into a number:
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._validation import check_positive_int, as_matrix, check_n_components, check_positive_scalar
+from ._validation import as_matrix, validate_integer_labels, validate_n_components, validate_positive_int, validate_positive_scalar
 
 __all__ = [
     "negative_fraction",
@@ -74,7 +72,7 @@ def near_zero_fraction(A, rel_tol=0.05):
     Explained in *Why NMF*.
     """
     A = as_matrix(A, "A")
-    rel_tol = check_positive_scalar(rel_tol, "rel_tol", allow_zero=True)
+    rel_tol = validate_positive_scalar(rel_tol, "rel_tol", allow_zero=True)
     absA = np.abs(A)
     scale = absA.max(axis=1, keepdims=True)
     return float(np.mean(absA <= rel_tol * scale))
@@ -163,43 +161,10 @@ def storage_ratio(m, n, k):
     -----
     Explained in *Why NMF*.
     """
-    m = check_positive_int(m, "m")
-    n = check_positive_int(n, "n")
-    k = check_positive_int(k, "k")
+    m = validate_positive_int(m, "m")
+    n = validate_positive_int(n, "n")
+    k = validate_positive_int(k, "k")
     return (m * k + k * n) / (m * n)
-
-
-def _integer_labels(labels):
-    """A 1-D array of whole numbers as ints; ``TypeError`` naming the first bad entry otherwise.
-
-    Integer dtypes pass; floats and Python objects pass if every entry is a
-    finite whole number (``2.0``); booleans, strings, None and complex numbers
-    are refused.
-    """
-    if labels.dtype == bool:
-        raise TypeError(
-            "labels are booleans; pass cluster numbers 0, ..., k - 1 as integers "
-            "(e.g. labels.astype(int) if True/False really mean clusters 1/0)."
-        )
-    if np.issubdtype(labels.dtype, np.integer):
-        return labels.astype(int)
-    if np.issubdtype(labels.dtype, np.floating) or labels.dtype == object:
-        for i, v in enumerate(labels):
-            ok = (
-                isinstance(v, numbers.Real)
-                and not isinstance(v, (bool, np.bool_))
-                and np.isfinite(v)
-                and float(v).is_integer()
-            )
-            if not ok:
-                raise TypeError(
-                    f"labels must be integers 0, ..., k - 1, but labels[{i}] = {v!r} "
-                    f"(of type {type(v).__name__}) is not a whole number."
-                )
-        return labels.astype(float).astype(int)
-    raise TypeError(
-        f"labels must be integers 0, ..., k - 1, got dtype {labels.dtype} (first entry {labels[0]!r})."
-    )
 
 
 def one_hot(labels, n_components=None):
@@ -229,10 +194,10 @@ def one_hot(labels, n_components=None):
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.size == 0:
         raise ValueError(f"labels must be a non-empty 1-D array, got shape {labels.shape}.")
-    labels = _integer_labels(labels)
+    labels = validate_integer_labels(labels)
     if labels.min() < 0:
         raise ValueError(f"labels must be >= 0; the smallest is {labels.min()}.")
-    k = int(labels.max()) + 1 if n_components is None else check_n_components(n_components)
+    k = int(labels.max()) + 1 if n_components is None else validate_n_components(n_components)
     if labels.max() >= k:
         raise ValueError(f"labels go up to {labels.max()} but n_components is {k}; labels must be < k.")
     W = np.zeros((labels.size, k))

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_matrix, check_nonnegative
+from ._validation import validate_problem
+from .regularization import penalty_weights
 
 __all__ = [
-    "check_problem",
     "loss",
     "loss_trace_expansion",
     "sklearn_objective",
@@ -33,55 +33,6 @@ __all__ = [
     "gradient_H",
     "kkt_residual",
 ]
-
-
-def check_problem(X, W, H, *, nonnegative=True):
-    """Validate a triple (X, W, H) and return float64 arrays.
-
-    Parameters
-    ----------
-    X : array-like of shape (m, n)
-    W : array-like of shape (m, k)
-    H : array-like of shape (k, n)
-    nonnegative : bool, default=True
-        Whether negative entries of W and H are refused. Gradient descent can
-        leave the non-negative orthant, so the objective itself passes
-        ``False``. X must always be non-negative.
-
-    Returns
-    -------
-    X : ndarray of shape (m, n), dtype float64
-    W : ndarray of shape (m, k), dtype float64
-    H : ndarray of shape (k, n), dtype float64
-
-    Raises
-    ------
-    TypeError
-        If a matrix is None, a string, sparse, or not real numbers.
-    ValueError
-        If a matrix is not 2-D, has NaN/inf or (where refused) negative entries,
-        or the shapes do not fit together as (m, n) ≈ (m, k)(k, n).
-
-    Notes
-    -----
-    Every public function that takes a problem (X, W, H) calls it first.
-    Explained in *The NMF problem*.
-    """
-    check = check_nonnegative if nonnegative else as_matrix
-    X = check_nonnegative(X, "X")
-    W = check(W, "W")
-    H = check(H, "H")
-    m, n = X.shape
-    if W.shape[0] != m:
-        raise ValueError(f"W has {W.shape[0]} rows but X has {m}; W must have shape (m, k) = ({m}, k).")
-    if H.shape[1] != n:
-        raise ValueError(f"H has {H.shape[1]} columns but X has {n}; H must have shape (k, n) = (k, {n}).")
-    if W.shape[1] != H.shape[0]:
-        raise ValueError(
-            f"The ranks disagree: W has {W.shape[1]} columns but H has {H.shape[0]} rows; "
-            "both must equal the number of components k."
-        )
-    return X, W, H
 
 
 def loss(X, W, H):
@@ -102,7 +53,7 @@ def loss(X, W, H):
     -----
     Explained in *The NMF problem*.
     """
-    X, W, H = check_problem(X, W, H, nonnegative=False)
+    X, W, H = validate_problem(X, W, H, nonnegative=False)
     return _loss(X, W, H)
 
 
@@ -134,7 +85,7 @@ def loss_trace_expansion(X, W, H):
     -----
     Explained in *The NMF problem*.
     """
-    X, W, H = check_problem(X, W, H, nonnegative=False)
+    X, W, H = validate_problem(X, W, H, nonnegative=False)
     t1 = float(np.dot(X.ravel(), X.ravel()))
     t2 = float(np.dot((W.T @ X).ravel(), H.ravel()))
     t3 = float(np.dot((W.T @ W).ravel(), (H @ H.T).ravel()))
@@ -206,7 +157,7 @@ def gradient_W(X, W, H):
     -----
     Derived with the trace identities in *Gradient descent*.
     """
-    X, W, H = check_problem(X, W, H, nonnegative=False)
+    X, W, H = validate_problem(X, W, H, nonnegative=False)
     return _gradient_W(X, W, H)
 
 
@@ -231,7 +182,7 @@ def gradient_H(X, W, H):
     -----
     Derived with the trace identities in *Gradient descent*.
     """
-    X, W, H = check_problem(X, W, H, nonnegative=False)
+    X, W, H = validate_problem(X, W, H, nonnegative=False)
     return _gradient_H(X, W, H)
 
 
@@ -300,9 +251,7 @@ def kkt_residual(X, W, H, *, alpha_W=0.0, alpha_H="same", l1_ratio=0.0, scaled=T
     Lin, C.-J. (2007). On the convergence of multiplicative update algorithms
     for nonnegative matrix factorization. IEEE Trans. Neural Networks, 18(6).
     """
-    from .regularization import penalty_weights
-
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     if not isinstance(relative, (bool, np.bool_)):
         raise TypeError(f"relative must be True or False, got {relative!r}.")
     p = penalty_weights(*X.shape, alpha_W=alpha_W, alpha_H=alpha_H, l1_ratio=l1_ratio, scaled=scaled)

@@ -12,7 +12,7 @@ import matplotlib
 
 import numpy as np
 
-from ._validation import as_matrix, check_option
+from ._validation import as_matrix, validate_option
 
 __all__ = ["BOOK_STYLE", "use_book_style", "heatmap", "plot_factorization", "plot_losses"]
 
@@ -140,9 +140,9 @@ def plot_factorization(X, W, H, *, row_labels=None, col_labels=None, component_l
     """
     import matplotlib.pyplot as plt
 
-    from .objective import check_problem
+    from ._validation import validate_problem
 
-    X, W, H = check_problem(X, W, H, nonnegative=False)
+    X, W, H = validate_problem(X, W, H, nonnegative=False)
     k = W.shape[1]
     comp = component_labels if component_labels is not None else [f"c{j + 1}" for j in range(k)]
     if fig is None:
@@ -167,7 +167,7 @@ def plot_losses(runs, *, ax=None, x="iteration", logy=True, title=None):
     Parameters
     ----------
     runs : dict of str -> NMFResult or array-like
-        Label to a result of :func:`nmf_teach.nmf` (or a plain sequence of losses).
+        Label to a result of :func:`nmf_teach.solvers.nmf` (or a plain sequence of losses).
     ax : matplotlib Axes, optional
     x : {"iteration", "time"}, default="iteration"
         "time" needs results, which carry ``.times`` in seconds.
@@ -195,7 +195,7 @@ def plot_losses(runs, *, ax=None, x="iteration", logy=True, title=None):
         raise TypeError(
             f"runs must be a dict from label to run, e.g. {{'MU': result}}, got {type(runs).__name__}."
         )
-    check_option(x, ("iteration", "time"), "x")
+    validate_option(x, ("iteration", "time"), "x")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5))
     for label, run in runs.items():

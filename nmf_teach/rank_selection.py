@@ -35,13 +35,17 @@ import numpy as np
 
 from ._validation import (
     as_matrix,
-    check_nonneg_int,
-    check_nonnegative,
-    check_option,
-    check_positive_int,
-    check_positive_scalar,
+    validate_nonneg_int,
+    validate_nonnegative,
+    validate_option,
+    validate_positive_int,
+    validate_positive_scalar,
+    validate_random_state,
+    random_integers,
 )
+from . import _kernels as K
 from .masked import masked_data
+from .recommend import train_test_split_mask
 
 __all__ = [
     "METHODS",
@@ -73,7 +77,7 @@ def _is_int(value):
     return isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def _check_ks(ks, name="ks"):
+def _validate_ks(ks, name="ks"):
     """Return ``ks`` as a 1-D int array of strictly increasing positive values, or raise."""
     if _is_int(ks):
         raise TypeError(f"{name} must be a sequence of ranks such as [1, 2, 3], got the single int {ks}; "
@@ -99,7 +103,7 @@ def _check_ks(ks, name="ks"):
     return arr
 
 
-def _check_seeds(seeds):
+def _validate_seeds(seeds):
     """Return ``seeds`` as a list of non-negative ints (at least one), or raise."""
     if _is_int(seeds):
         raise TypeError(f"seeds must be a sequence of seeds, one per run, got the single int {seeds}; "
@@ -112,18 +116,20 @@ def _check_seeds(seeds):
         raise TypeError(f"seeds must be a sequence of non-negative integers, got {type(seeds).__name__}.") from None
     if not values:
         raise ValueError("seeds is empty; the consensus needs at least one run.")
-    return [check_nonneg_int(s, f"seeds[{i}]") for i, s in enumerate(values)]
+    return [validate_nonneg_int(s, f"seeds[{i}]") for i, s in enumerate(values)]
 
 
-def _check_seed(random_state):
-    """``None`` means 0, as everywhere in the package."""
-    if random_state is None:
-        return 0
-    return check_nonneg_int(random_state, "random_state")
+def _first_seed(random_state, n_seeds):
+    """The first of ``n_seeds`` consecutive int seeds: ``random_state`` itself if it is an int,
+    else drawn from :func:`validate_random_state` (``None``: fresh; a generator: advanced)."""
+    rng = validate_random_state(random_state)
+    if isinstance(random_state, numbers.Integral):
+        return int(random_state)
+    return int(random_integers(rng, 0, 2**31 - n_seeds))
 
 
-def _check_curve(ks, values, name="values"):
-    ks = _check_ks(ks)
+def _validate_curve(ks, values, name="values"):
+    ks = _validate_ks(ks)
     try:
         v = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -178,7 +184,7 @@ def svd_floor(X, ks):
     """
     X = as_matrix(X, "X")
     scalar = _is_int(ks)
-    k_arr = _check_ks([ks] if scalar else ks)
+    k_arr = _validate_ks([ks] if scalar else ks)
     s = np.linalg.svd(X, compute_uv=False)
     tails = np.append(np.cumsum((s**2)[::-1])[::-1], 0.0)  # tails[j] = Σ_{i ≥ j} s_i² (0-based)
     floors = tails[np.minimum(k_arr, s.size)]
@@ -198,10 +204,10 @@ def _fit(X, k, seed, method, max_iter, tol):
     return res.W, res.H
 
 
-def _check_fit_options(method, max_iter, tol):
-    method = check_option(method, METHODS, "method")
-    max_iter = check_positive_int(max_iter, "max_iter")
-    tol = check_positive_scalar(tol, "tol", allow_zero=True)
+def _validate_fit_options(method, max_iter, tol):
+    method = validate_option(method, METHODS, "method")
+    max_iter = validate_positive_int(max_iter, "max_iter")
+    tol = validate_positive_scalar(tol, "tol", allow_zero=True)
     return method, max_iter, tol
 
 
@@ -224,8 +230,9 @@ def loss_curve(X, ks, *, method="cd", n_init=1, max_iter=500, tol=1e-4, random_s
     tol : float, default=1e-4
         The stopping tolerance, passed on to the solver (each solver reads it
         its own way; 0 runs all ``max_iter`` iterations of "hals" and "mu").
-    random_state : int or None, default=0
-        ``None`` means 0.
+    random_state : None, int or numpy.random.Generator, default=0
+        For an int, start ``i`` uses the seed ``random_state + i``; ``None`` is
+        fresh randomness (:func:`nmf_teach._validation.validate_random_state`).
 
     Returns
     -------
@@ -237,11 +244,11 @@ def loss_curve(X, ks, *, method="cd", n_init=1, max_iter=500, tol=1e-4, random_s
     -----
     Explained in *How many components?*.
     """
-    X = check_nonnegative(X, "X")
-    ks = _check_ks(ks)
-    method, max_iter, tol = _check_fit_options(method, max_iter, tol)
-    n_init = check_positive_int(n_init, "n_init")
-    seed = _check_seed(random_state)
+    X = validate_nonnegative(X, "X")
+    ks = _validate_ks(ks)
+    method, max_iter, tol = _validate_fit_options(method, max_iter, tol)
+    n_init = validate_positive_int(n_init, "n_init")
+    seed = _first_seed(random_state, n_init)
     out = np.full(ks.size, np.inf)
     with _one_blas_thread():
         for i, k in enumerate(ks):
@@ -295,30 +302,6 @@ class HeldoutResult:
         return self.test.std(axis=1, ddof=1) / np.sqrt(n)
 
 
-def _split_masks(M, test_size, n_splits, rng):
-    """``n_splits`` boolean masks, each hiding ``round(test_size · #observed)`` random observed entries."""
-    obs = np.flatnonzero(M)
-    n_test = int(round(test_size * obs.size))
-    if n_test < 1 or n_test >= obs.size:
-        raise ValueError(
-            f"test_size={test_size} hides {n_test} of the {obs.size} observed entries; it must hide at "
-            "least one and leave at least one. Change test_size."
-        )
-    masks = np.zeros((n_splits,) + M.shape, dtype=bool)
-    for s in range(n_splits):
-        masks[s].flat[rng.choice(obs, size=n_test, replace=False)] = True
-        train = M & ~masks[s]
-        for axis, what in ((1, "row"), (0, "column")):
-            empty = ~train.any(axis=axis)
-            if empty.any():
-                i = int(np.argmax(empty))
-                raise ValueError(
-                    f"Split {s} leaves {what} {i} with no training entry, so nothing could predict it; "
-                    "lower test_size or observe more entries of that " + what + "."
-                )
-    return masks
-
-
 def _masked_fit(Y, M, k, seed, max_iter):
     """Masked multiplicative updates from the random start of ``nt.solvers.nmf(Y, k, mask=M, random_state=seed)``.
 
@@ -326,14 +309,10 @@ def _masked_fit(Y, M, k, seed, max_iter):
     The same iterates as that call, without evaluating the loss after every
     iteration (the curves need only the final factors).
     """
-    from .masked import _masked_mu_H, _masked_mu_W
-    from .solvers import _random_start, _seed
-
-    W, H = _random_start(Y[M].mean(), Y.shape[0], Y.shape[1], k, _seed(seed))
-    for _ in range(max_iter):
-        _masked_mu_W(Y, M, W, H)
-        _masked_mu_H(Y, M, W, H)
-    return W, H
+    W, H = K.random_start(Y[M].mean(), Y.shape[0], Y.shape[1], k, np.random.RandomState(seed))
+    kernel = K.MaskedMU(Y, M, W, H)
+    K.iterate(kernel, max_iter, track_loss=False)
+    return kernel.factors()
 
 
 def heldout_error(X, ks, *, mask=None, test_size=0.1, n_splits=3, random_state=0, max_iter=300):
@@ -359,10 +338,12 @@ def heldout_error(X, ks, *, mask=None, test_size=0.1, n_splits=3, random_state=0
         The share of observed entries hidden in each split, in (0, 1).
     n_splits : int, default=3
         Independent random splits.
-    random_state : int or None, default=0
-        Seeds the splits (``numpy.random.default_rng``); the fits of split ``s``
+    random_state : None, int or numpy.random.Generator, default=0
+        Seeds the splits (each drawn by
+        :func:`nmf_teach.recommend.train_test_split_mask`, so every row and
+        column keeps a training entry); for an int the fits of split ``s``
         start from the random factors of seed ``random_state + s``. ``None``
-        means 0.
+        is fresh randomness (:func:`nmf_teach._validation.validate_random_state`).
     max_iter : int, default=300
         Iterations of each masked fit (all are run).
 
@@ -386,18 +367,19 @@ def heldout_error(X, ks, *, mask=None, test_size=0.1, n_splits=3, random_state=0
     components fit noise.
     """
     if mask is None:
-        X = check_nonnegative(X, "X")
+        X = validate_nonnegative(X, "X")
         mask = np.ones(X.shape, dtype=bool)
     Y, M = masked_data(X, mask)
-    ks = _check_ks(ks)
+    ks = _validate_ks(ks)
     if isinstance(test_size, (bool, np.bool_)) or not isinstance(test_size, numbers.Real):
         raise TypeError(f"test_size must be a number in (0, 1), got {test_size!r}.")
     if not 0 < test_size < 1:
         raise ValueError(f"test_size must be in (0, 1) (a share of the observed entries), got {test_size}.")
-    n_splits = check_positive_int(n_splits, "n_splits")
-    seed = _check_seed(random_state)
-    max_iter = check_positive_int(max_iter, "max_iter")
-    masks = _split_masks(M, float(test_size), n_splits, np.random.default_rng(seed))
+    n_splits = validate_positive_int(n_splits, "n_splits")
+    max_iter = validate_positive_int(max_iter, "max_iter")
+    rng = validate_random_state(random_state)
+    seed = _first_seed(random_state, n_splits)  # for a generator: drawn before the splits
+    masks = np.stack([train_test_split_mask(M, float(test_size), random_state=rng)[1] for _ in range(n_splits)])
     train = np.empty((ks.size, n_splits))
     test = np.empty((ks.size, n_splits))
     with _one_blas_thread():
@@ -441,8 +423,8 @@ def dominant_part(W, H):
     sample to its largest metagene coefficient; weighting by the row sums of H
     removes the dependence on each component's scale.
     """
-    W = check_nonnegative(W, "W")
-    H = check_nonnegative(H, "H")
+    W = validate_nonnegative(W, "W")
+    H = validate_nonnegative(H, "H")
     if W.shape[1] != H.shape[0]:
         raise ValueError(f"The ranks disagree: W has {W.shape[1]} columns but H has {H.shape[0]} rows.")
     return np.argmax(W * H.sum(axis=1), axis=1)
@@ -509,10 +491,10 @@ def consensus_matrix(X, k, seeds, *, method="cd", max_iter=500, tol=1e-4):
     Brunet, J.-P., Tamayo, P., Golub, T. R., & Mesirov, J. P. (2004). Metagenes
     and molecular pattern discovery using matrix factorization. PNAS, 101(12).
     """
-    X = check_nonnegative(X, "X")
-    k = check_positive_int(k, "k")
-    seeds = _check_seeds(seeds)
-    method, max_iter, tol = _check_fit_options(method, max_iter, tol)
+    X = validate_nonnegative(X, "X")
+    k = validate_positive_int(k, "k")
+    seeds = _validate_seeds(seeds)
+    method, max_iter, tol = _validate_fit_options(method, max_iter, tol)
     C = np.zeros((X.shape[0], X.shape[0]))
     with _one_blas_thread():
         for seed in seeds:
@@ -520,7 +502,7 @@ def consensus_matrix(X, k, seeds, *, method="cd", max_iter=500, tol=1e-4):
     return C / len(seeds)
 
 
-def _check_consensus(C):
+def _validate_consensus(C):
     C = as_matrix(C, "C")
     m = C.shape[0]
     if C.shape != (m, m):
@@ -568,7 +550,7 @@ def consensus_order(C):
     """
     from scipy.cluster.hierarchy import leaves_list
 
-    C = _check_consensus(C)
+    C = _validate_consensus(C)
     return leaves_list(_linkage(C)[1])
 
 
@@ -616,7 +598,7 @@ def cophenetic_correlation(C):
     """
     from scipy.cluster.hierarchy import cophenet
 
-    C = _check_consensus(C)
+    C = _validate_consensus(C)
     d, Z = _linkage(C)
     if np.ptp(d) == 0:
         raise ValueError(
@@ -658,7 +640,7 @@ def elbow(ks, values):
     -----
     Explained in *How many components?*.
     """
-    ks, v = _check_curve(ks, values)
+    ks, v = _validate_curve(ks, values)
     if ks.size < 3:
         raise ValueError(f"An elbow needs at least 3 points, got {ks.size}.")
     if v.max() == v.min():
@@ -700,9 +682,9 @@ def choose_k(ks, values, rule, *, se=None, atol=1e-9):
     -----
     Explained in *How many components?*.
     """
-    ks, v = _check_curve(ks, values)
-    rule = check_option(rule, RULES, "rule")
-    atol = check_positive_scalar(atol, "atol", allow_zero=True)
+    ks, v = _validate_curve(ks, values)
+    rule = validate_option(rule, RULES, "rule")
+    atol = validate_positive_scalar(atol, "atol", allow_zero=True)
     if rule != "one_se" and se is not None:
         raise ValueError(f"se is used by rule='one_se' only, not rule={rule!r}.")
     if rule == "elbow":
@@ -713,7 +695,7 @@ def choose_k(ks, values, rule, *, se=None, atol=1e-9):
         return int(ks[np.flatnonzero(v >= v.max() - atol)[-1]])
     if se is None:
         raise ValueError("rule='one_se' needs se, the standard error of each value (e.g. HeldoutResult.se_test).")
-    _, se = _check_curve(ks, se, "se")
+    _, se = _validate_curve(ks, se, "se")
     if np.any(se < 0):
         raise ValueError("se holds standard errors; they cannot be negative.")
     best = int(np.argmin(v))

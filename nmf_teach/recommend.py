@@ -28,8 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_nonneg_int, check_nonnegative, check_positive_int
-from .masked import check_mask, masked_data
+from ._validation import as_real_array, validate_random_state
+from ._validation import boolean, integer, matrix, random_state, validate_params
+from .masked import validate_mask, masked_data
 
 __all__ = [
     "Recommendation",
@@ -46,6 +47,7 @@ __all__ = [
 # ----------------------------------------------------------------------------- split
 
 
+@validate_params({"random_state": random_state()})
 def train_test_split_mask(mask, test_size=0.2, random_state=0):
     """Split the observed entries of ``mask`` into a training and a test mask.
 
@@ -60,9 +62,12 @@ def train_test_split_mask(mask, test_size=0.2, random_state=0):
         True where an entry is observed.
     test_size : float or int, default=0.2
         A float in (0, 1) is the share of observed entries to hold out (rounded
-        to the nearest count, at least 1); an int is their number.
-    random_state : int, default=0
-        Seed of the draw (``np.random.default_rng``).
+        to the nearest count, which must be at least 1); an int is their number.
+    random_state : None, int or numpy.random.Generator, default=0
+        Seed of the draw (:func:`nmf_teach._validation.validate_random_state`:
+        an int reproduces the split, ``None`` draws a fresh one, a generator
+        is advanced, so repeated calls with one generator give independent
+        splits).
 
     Returns
     -------
@@ -80,23 +85,23 @@ def train_test_split_mask(mask, test_size=0.2, random_state=0):
 
     Notes
     -----
-    Explained in *Predicting missing entries*. The reserve is built by one
+    Explained in *Predicting missing entries*; the held-out curves of
+    *How many components?* (:func:`nmf_teach.rank_selection.heldout_error`)
+    draw their splits with it too. The reserve is built by one
     random observed entry per row, then one per column not yet covered; it is
     as large as ``max(rows, columns)`` and at most their sum.
     """
     M = _as_mask(mask)
     n_obs = int(M.sum())
     n_test = _test_count(test_size, n_obs)
-    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, numbers.Integral):
-        raise TypeError(f"random_state must be an int seed, got {random_state!r}.")
-    rng = np.random.default_rng(int(random_state))
+    rng = validate_random_state(random_state)
     keep = _reserve(M, rng)
     candidates = np.flatnonzero(M & ~keep)
     if n_test > candidates.size:
         raise ValueError(
             f"test_size asks for {n_test} test entries, but only {candidates.size} of the {n_obs} observed "
             f"entries can be held out: the other {int(keep.sum())} are each the last training entry of a "
-            "user or an item. Hold out fewer entries."
+            "user or an item, which would be left with no training entry. Hold out fewer entries."
         )
     chosen = rng.choice(candidates, size=n_test, replace=False)
     test = np.zeros(M.shape, dtype=bool)
@@ -110,7 +115,7 @@ def _as_mask(mask):
     M = np.asarray(mask)
     if M.ndim != 2:
         raise ValueError(f"mask must be a 2-D boolean array (True where observed), got shape {M.shape}.")
-    return check_mask(M, M.shape)
+    return validate_mask(M, M.shape)
 
 
 def _test_count(test_size, n_obs):
@@ -126,7 +131,13 @@ def _test_count(test_size, n_obs):
     if isinstance(test_size, numbers.Real):
         if not 0 < test_size < 1:
             raise ValueError(f"test_size as a share must lie strictly between 0 and 1, got {test_size}.")
-        return max(1, int(round(test_size * n_obs)))
+        n_test = int(round(test_size * n_obs))
+        if n_test < 1:
+            raise ValueError(
+                f"test_size={test_size} hides {n_test} of the {n_obs} observed entries; it must hide at "
+                "least one. Raise test_size or pass the number of entries as an int."
+            )
+        return n_test
     raise TypeError(f"test_size must be a float in (0, 1) or a positive int, got {test_size!r}.")
 
 
@@ -203,6 +214,7 @@ def _user_means(Y, M):
     return means
 
 
+@validate_params({"center": boolean(), "min_common": integer(low=0)})
 def user_similarity(X, mask, *, center=True, min_common=2):
     """Cosine similarity of every pair of users over the items both observed.
 
@@ -239,9 +251,6 @@ def user_similarity(X, mask, *, center=True, min_common=2):
     ``S = ZZᵀ / sqrt((Z∘Z)Mᵀ ∘ M(Z∘Z)ᵀ)``.
     """
     Y, M = masked_data(X, mask)
-    min_common = check_nonneg_int(min_common, "min_common")
-    if not isinstance(center, (bool, np.bool_)):
-        raise TypeError(f"center must be True or False, got {center!r}.")
     return _user_similarity(Y, M, bool(center), min_common)
 
 
@@ -259,6 +268,7 @@ def _user_similarity(Y, M, center, min_common):
     return S, common
 
 
+@validate_params({"n_neighbors": integer(), "center": boolean(), "min_common": integer(low=0)})
 def user_knn(X, mask, n_neighbors=20, *, center=True, min_common=2):
     """User-based neighbourhood method: predict from the most similar users who rated the item.
 
@@ -305,10 +315,6 @@ def user_knn(X, mask, n_neighbors=20, *, center=True, min_common=2):
     for recommender systems. Computer, 42(8), 30–37.
     """
     Y, M = masked_data(X, mask)
-    n_neighbors = check_positive_int(n_neighbors, "n_neighbors")
-    min_common = check_nonneg_int(min_common, "min_common")
-    if not isinstance(center, (bool, np.bool_)):
-        raise TypeError(f"center must be True or False, got {center!r}.")
     S, _ = _user_similarity(Y, M, bool(center), min_common)
     mu = _user_means(Y, M)
     R = np.where(M, Y - mu[:, None], 0.0) if center else Y
@@ -359,7 +365,7 @@ def rmse(X, X_hat, mask):
     B = _scored(X_hat, "X_hat")
     if A.shape != B.shape:
         raise ValueError(f"X has shape {A.shape} but X_hat has shape {B.shape}; they must match.")
-    M = check_mask(mask, A.shape)
+    M = validate_mask(mask, A.shape)
     for arr, name in ((A, "X"), (B, "X_hat")):
         bad = M & ~np.isfinite(arr)
         if bad.any():
@@ -373,16 +379,7 @@ def rmse(X, X_hat, mask):
 
 
 def _scored(A, name):
-    if A is None or isinstance(A, (str, bytes)):
-        raise TypeError(f"{name} must be a 2-D array of real numbers, got {type(A).__name__}.")
-    arr = np.asarray(A)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"{name} has dtype {arr.dtype}; expected real numbers.")
-    if np.iscomplexobj(arr):
-        raise TypeError(f"{name} has complex entries; expected real numbers.")
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D, got shape {arr.shape}.")
-    return arr.astype(np.float64)
+    return as_real_array(A, name, ndim=2, what="a 2-D array of real numbers", finite=False)
 
 
 # ----------------------------------------------------------------------------- top-N
@@ -463,6 +460,7 @@ def _label(labels, index, kind, *, len_name, quote=False):
     return f"'{labels[index]}'" if quote else str(labels[index])
 
 
+@validate_params({"W": matrix(nonnegative=True), "H": matrix(nonnegative=True), "n": integer()})
 def top_n(W, H, user, n=5, *, exclude=None):
     """The ``n`` items with the highest predicted value ``(WH)[user, j]``, each with its explanation.
 
@@ -499,8 +497,6 @@ def top_n(W, H, user, n=5, *, exclude=None):
     components, ``Σ_r W[user, r] H[r, j]``, so every recommendation says which
     component (taste) it comes from and through which weight.
     """
-    W = check_nonnegative(W, "W")
-    H = check_nonnegative(H, "H")
     if W.shape[1] != H.shape[0]:
         raise ValueError(
             f"W has {W.shape[1]} columns but H has {H.shape[0]} rows; both must equal the number of components k."
@@ -509,7 +505,6 @@ def top_n(W, H, user, n=5, *, exclude=None):
         raise TypeError(f"user must be an int (a row of W), got {user!r}.")
     if not 0 <= user < W.shape[0]:
         raise ValueError(f"user = {user} is out of range: W has {W.shape[0]} rows (users 0 to {W.shape[0] - 1}).")
-    n = check_positive_int(n, "n")
     n_items = H.shape[1]
     allowed = np.ones(n_items, dtype=bool)
     if exclude is not None:

@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_positive_int, check_positive_scalar
-from .objective import check_problem
+from ._validation import validate_positive_int, validate_positive_scalar, validate_problem
 
 __all__ = [
     "penalty_weights",
@@ -36,15 +35,15 @@ __all__ = [
 ]
 
 
-def _check_alphas(alpha_W, alpha_H, l1_ratio):
-    alpha_W = check_positive_scalar(alpha_W, "alpha_W", allow_zero=True)
+def _validate_alphas(alpha_W, alpha_H, l1_ratio):
+    alpha_W = validate_positive_scalar(alpha_W, "alpha_W", allow_zero=True)
     if isinstance(alpha_H, str):
         if alpha_H != "same":
             raise ValueError(f"alpha_H must be a non-negative number or 'same', got {alpha_H!r}.")
         alpha_H = alpha_W
     else:
-        alpha_H = check_positive_scalar(alpha_H, "alpha_H", allow_zero=True)
-    l1_ratio = check_positive_scalar(l1_ratio, "l1_ratio", allow_zero=True)
+        alpha_H = validate_positive_scalar(alpha_H, "alpha_H", allow_zero=True)
+    l1_ratio = validate_positive_scalar(l1_ratio, "l1_ratio", allow_zero=True)
     if l1_ratio > 1:
         raise ValueError(f"l1_ratio must lie in [0, 1], got {l1_ratio}.")
     return alpha_W, alpha_H, l1_ratio
@@ -78,9 +77,9 @@ def penalty_weights(n_samples, n_features, *, alpha_W=0.0, alpha_H="same", l1_ra
     -----
     Explained in *Regularization*.
     """
-    m = check_positive_int(n_samples, "n_samples")
-    n = check_positive_int(n_features, "n_features")
-    aW, aH, r = _check_alphas(alpha_W, alpha_H, l1_ratio)
+    m = validate_positive_int(n_samples, "n_samples")
+    n = validate_positive_int(n_features, "n_features")
+    aW, aH, r = _validate_alphas(alpha_W, alpha_H, l1_ratio)
     if not isinstance(scaled, (bool, np.bool_)):
         raise TypeError(f"scaled must be True or False, got {scaled!r} of type {type(scaled).__name__}.")
     sW, sH = (n, m) if scaled else (1, 1)
@@ -113,10 +112,10 @@ def regularized_objective(X, W, H, *, alpha_W=0.0, alpha_H="same", l1_ratio=0.0,
 
     Notes
     -----
-    With ``alpha_W=0`` it equals :func:`nmf_teach.sklearn_objective`, half of
-    :func:`nmf_teach.loss`. Explained in *Regularization*.
+    With ``alpha_W=0`` it equals :func:`nmf_teach.objective.sklearn_objective`, half of
+    :func:`nmf_teach.objective.loss`. Explained in *Regularization*.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     p = penalty_weights(*X.shape, alpha_W=alpha_W, alpha_H=alpha_H, l1_ratio=l1_ratio, scaled=scaled)
     R = X - W @ H
     return float(
@@ -153,7 +152,7 @@ def regularized_gradients(X, W, H, *, alpha_W=0.0, alpha_H="same", l1_ratio=0.0,
     -----
     Explained in *Regularization*.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     p = penalty_weights(*X.shape, alpha_W=alpha_W, alpha_H=alpha_H, l1_ratio=l1_ratio, scaled=scaled)
     R = W @ H - X
     grad_W = R @ H.T + p["l1_W"] + p["l2_W"] * W

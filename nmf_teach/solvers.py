@@ -7,27 +7,28 @@ Explained in *Gradient descent vs multiplicative update*
 
 from __future__ import annotations
 
-import numbers
-import time
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import _kernels as K
+from ._kernels import auto_sweeps as _auto_sweeps  # noqa: F401  (tests read the rule from here)
 from ._validation import (
-    check_positive_int,
-    check_factor,
-    check_n_components,
-    check_nonneg_int,
-    check_nonnegative,
-    check_option,
-    check_positive_scalar,
+    validate_data,
+    validate_factor,
+    validate_learning_rate,
+    validate_n_components,
+    validate_nonneg_int,
+    validate_nonnegative,
+    validate_option,
+    validate_positive_int,
+    validate_positive_scalar,
+    validate_random_state,
 )
-from .objective import _loss
-from .divergence import BETA_LOSSES, _kl_loss, _kl_mu_H, _kl_mu_W
-from .linalg import EPS
-from .masked import _masked_loss, _masked_mu_H, _masked_mu_W, masked_data
-from .updates import METHODS, _check_rate, _hals_rows, _step
+from .divergence import BETA_LOSSES
+from .masked import masked_data
+from .updates import METHODS
 
 __all__ = ["NMFResult", "initialize", "nmf", "INITS", "SklearnFit", "fit_sklearn"]
 
@@ -42,15 +43,20 @@ class NMFResult:
     Attributes
     ----------
     W : ndarray of shape (m, k)
-        The weights (one row per sample).
+        The weights (one row per sample), in X's dtype (float32 or float64).
     H : ndarray of shape (k, n)
-        The components (one row per part).
+        The components (one row per part), in X's dtype.
     losses : ndarray of shape (n_iter + 1,)
-        ``‖X − WH‖²_F`` at the start, then after each iteration.
+        The loss that was minimized, at the start and then after each
+        iteration: ``‖X − WH‖²_F`` (``beta_loss="frobenius"``, the default),
+        the generalized Kullback–Leibler divergence ``D(X ‖ WH)``
+        (``beta_loss="kullback-leibler"``, see :func:`nmf_teach.divergence.kl_loss`),
+        or the observed loss ``‖M ∘ (X − WH)‖²_F`` (with a ``mask``, see
+        :func:`nmf_teach.masked.masked_loss`). Always float64.
     n_iter : int
         The number of iterations done.
     times : ndarray of shape (n_iter + 1,)
-        Cumulative seconds spent in updates (loss evaluations excluded), 0 first.
+        Cumulative seconds spent in updates (direct loss evaluations excluded), 0 first.
     method, init : str
         What was run.
     learning_rate : float or None
@@ -78,26 +84,27 @@ class NMFResult:
 
     @property
     def loss(self):
-        """The final loss ``‖X − WH‖²_F``."""
+        """The final loss, ``losses[-1]`` (Frobenius, KL or masked: see ``losses``)."""
         return float(self.losses[-1])
 
 
-def _seed(random_state):
-    """``None`` means seed 0: every run of the book gives the same numbers."""
-    if random_state is None:
-        return np.random.RandomState(0)
-    if isinstance(random_state, np.random.RandomState):
-        return random_state
-    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, numbers.Integral):
-        raise TypeError(f"random_state must be an int, None or a numpy RandomState, got {random_state!r}.")
-    if random_state < 0:
-        raise ValueError(f"random_state must be a non-negative int, got {random_state}.")
-    return np.random.RandomState(int(random_state))
+def _svd(X, k):
+    """The k leading singular triplets, largest first: exact for a dense X, ``scipy.sparse.linalg.svds``
+    for a sparse one (X is never densified; its start vector is fixed, so the result is reproducible)."""
+    if K.is_sparse(X):
+        from scipy.sparse.linalg import svds
+
+        v0 = np.full(min(X.shape), 1.0 / np.sqrt(min(X.shape)))
+        U, S, Vt = svds(X.astype(np.float64), k=k, v0=v0)
+        order = np.argsort(S)[::-1]
+        return U[:, order], S[order], Vt[order]
+    U, S, Vt = np.linalg.svd(X, full_matrices=False)
+    return U, S, Vt
 
 
 def _nndsvd(X, k, variant, rng):
-    """NNDSVD of Boutsidis & Gallopoulos (2008), with an exact SVD."""
-    U, S, Vt = np.linalg.svd(X, full_matrices=False)
+    """NNDSVD of Boutsidis & Gallopoulos (2008), with an exact SVD (a truncated one for sparse X)."""
+    U, S, Vt = _svd(X, k)
     W = np.zeros((X.shape[0], k))
     H = np.zeros((k, X.shape[1]))
     W[:, 0] = np.sqrt(S[0]) * np.abs(U[:, 0])
@@ -135,8 +142,9 @@ def initialize(X, n_components, init="random", *, random_state=None):
 
     Parameters
     ----------
-    X : array-like of shape (m, n)
-        Non-negative data.
+    X : array-like or scipy sparse matrix of shape (m, n)
+        Non-negative data. A sparse X is never densified (the NNDSVD variants
+        then use the truncated SVD ``scipy.sparse.linalg.svds``).
     n_components : int
         The rank k.
     init : {"random", "nndsvd", "nndsvda", "nndsvdar"}
@@ -146,42 +154,62 @@ def initialize(X, n_components, init="random", *, random_state=None):
         variants follow Boutsidis & Gallopoulos (2008): "nndsvd" leaves zeros
         (which the multiplicative update can never leave), "nndsvda" fills them
         with ``mean(X)``, "nndsvdar" with small random values.
-    random_state : int or None
-        The seed; ``None`` means 0, so results are reproducible.
+    random_state : None, int or numpy.random.Generator
+        The seed (:func:`nmf_teach._validation.validate_random_state`): ``None`` is
+        fresh randomness, an int ``s`` is ``numpy.random.RandomState(s)``, the
+        generator scikit-learn uses, so the start equals scikit-learn's.
 
     Returns
     -------
     W0 : ndarray of shape (m, k)
     H0 : ndarray of shape (k, n)
+        In X's dtype (float32 for float32 data, else float64).
 
     Notes
     -----
     Explained in *NMF with scikit-learn*.
     """
-    X = check_nonnegative(X, "X")
-    k = check_n_components(n_components)
-    init = check_option(init, INITS[:-1], "init")
-    return _initialize(X, k, init, _seed(random_state))
-
-
-def _random_start(mean, m, n, k, rng):
-    """``sqrt(mean / k) · |N(0, 1)|`` entries, H drawn first, then W (scikit-learn's order)."""
-    avg = np.sqrt(mean / k)
-    H = np.abs(avg * rng.standard_normal(size=(k, n)))
-    W = np.abs(avg * rng.standard_normal(size=(m, k)))
-    return W, H
+    X = validate_data(X, "X", accept_sparse=True)
+    k = validate_n_components(n_components)
+    init = validate_option(init, INITS[:-1], "init")
+    return _initialize(X, k, init, validate_random_state(random_state))
 
 
 def _initialize(X, k, init, rng):
     m, n = X.shape
     if init == "random":
-        return _random_start(X.mean(), m, n, k, rng)
+        return K.random_start(X.mean(), m, n, k, rng, X.dtype)
     if k > min(m, n):
         raise ValueError(
             f"init={init!r} needs n_components <= min(m, n) = {min(m, n)}, got {k}; "
             "use init='random' for more components."
         )
-    return _nndsvd(X, k, init, rng)
+    if K.is_sparse(X) and k == min(m, n):
+        raise ValueError(
+            f"init={init!r} on a sparse X needs n_components < min(m, n) = {min(m, n)} (a truncated SVD, "
+            f"scipy.sparse.linalg.svds), got {k}; use init='random', or pass X.toarray() for a full SVD."
+        )
+    W, H = _nndsvd(X, k, init, rng)
+    return W.astype(X.dtype, copy=False), H.astype(X.dtype, copy=False)
+
+
+def _validate_mu_start(X, W, H, names):
+    """Refuse a start with ``WH = 0`` for an X that is not all zero: a fixed point of every multiplicative update.
+
+    (For X = 0 the zero start is the exact fit, and is kept.)
+    """
+    if float(W.sum(axis=0, dtype=np.float64) @ H.sum(axis=1, dtype=np.float64)) > 0:
+        return
+    if not (X.data if K.is_sparse(X) else X).any():
+        return
+    zero = [name for name, F in zip(names, (W, H)) if not F.any()]
+    why = f"{' and '.join(zero)} {'is' if len(zero) == 1 else 'are'} all zero" if zero else \
+        f"every column of {names[0]} that is not zero meets a zero row of {names[1]}"
+    raise ValueError(
+        f"The start has {names[0]} @ {names[1]} = 0 ({why}): a fixed point of the multiplicative update, "
+        "which multiplies each entry by a ratio whose numerator is then 0, so nothing would ever change. "
+        "Start from factors with positive entries, e.g. init='random' or init='nndsvda'."
+    )
 
 
 def nmf(
@@ -208,8 +236,14 @@ def nmf(
 
     Parameters
     ----------
-    X : array-like of shape (m, n)
-        Non-negative data, rows are samples. Integers are converted to float.
+    X : array-like or scipy sparse matrix of shape (m, n)
+        Non-negative data, rows are samples. float32 data is computed in
+        float32 and gives float32 W and H (as scikit-learn does); other dtypes
+        (integers too) are computed in float64. A ``scipy.sparse`` X (CSR or
+        CSC; other formats are converted to CSR) is accepted by "mu"
+        (Frobenius and KL) and "hals" and is never densified: the products
+        with X are sparse, the KL ratio ``X ⊘ WH`` is formed only at X's
+        stored entries, and the iterates are those of the dense X.
     n_components : int
         The rank k.
     method : {"mu", "gd", "pgd", "hals"}, default="mu"
@@ -229,8 +263,12 @@ def nmf(
         ``tol * losses[0]`` (an iteration that raises the loss, as gradient
         descent with a long step can, never counts as converged); 0 runs all
         ``max_iter`` iterations.
-    random_state : int or None, default=None
-        Seed of the random initialization; ``None`` means 0.
+    random_state : None, int or numpy.random.Generator, default=None
+        The random initialization's generator
+        (:func:`nmf_teach._validation.validate_random_state`, scikit-learn's rule):
+        ``None`` is fresh randomness, an int ``s`` is
+        ``numpy.random.RandomState(s)``, so the start equals scikit-learn's for
+        the same seed. Pass an int to reproduce a run.
     learning_rate : float, optional
         The fixed step of "gd" and "pgd"; ``None`` uses the safe steps
         ``1 / (2‖HHᵀ‖₂)`` and ``1 / (2‖WᵀW‖₂)`` recomputed each iteration.
@@ -264,11 +302,23 @@ def nmf(
         With ``.W``, ``.H``, ``.losses`` (start, then one per iteration),
         ``.n_iter`` and ``.times``.
 
+    Raises
+    ------
+    ValueError
+        For "mu" (any loss, masked too), if the start has ``WH = 0`` (an
+        all-zero W0 or H0, say) while X is not all zero: that is a fixed point
+        of the multiplicative update, which could never leave it. Also on bad
+        arguments, with a message that says which and why.
+    TypeError
+        For a sparse X with "gd", "pgd" or a ``mask``.
+
     Warns
     -----
     RuntimeWarning
         If "gd" overflows; the result then holds the last finite iterate and
         ``diverged=True``.
+    UserWarning
+        For ``init="nndsvd"`` with "mu": its zeros stay zero (use "nndsvda").
 
     Notes
     -----
@@ -284,15 +334,15 @@ def nmf(
     hierarchical ALS algorithms for nonnegative matrix factorization. Neural
     Computation, 24(4).
     """
-    method = check_option(method, METHODS, "method")
-    beta_loss = check_option(beta_loss, BETA_LOSSES, "beta_loss")
+    method = validate_option(method, METHODS, "method")
+    beta_loss = validate_option(beta_loss, BETA_LOSSES, "beta_loss")
     if beta_loss != "frobenius" and method != "mu":
         raise ValueError(
             f"beta_loss={beta_loss!r} needs method='mu'; method={method!r} minimizes the Frobenius loss only."
         )
     if mask is None:
         try:
-            X = check_nonnegative(X, "X")
+            X = validate_data(X, "X", accept_sparse=method in ("mu", "hals"), what=f"method={method!r}")
         except ValueError as exc:
             if "NaN" not in str(exc):
                 raise
@@ -302,6 +352,11 @@ def nmf(
             ) from None
         Y = M = None
     else:
+        if K.is_sparse(X):
+            raise TypeError(
+                "A masked X must be a dense array (NaN allowed where unobserved); a scipy sparse X with a "
+                "mask is not supported. Pass X.toarray(), or drop the mask to fit every entry of the sparse X."
+            )
         Y, M = masked_data(X, mask)
         if method != "mu" or beta_loss != "frobenius":
             raise ValueError(
@@ -311,232 +366,68 @@ def nmf(
         if init not in ("random", "custom"):
             raise ValueError(f"init={init!r} needs a complete X (an SVD); with a mask use init='random' or W0/H0.")
         X = Y
-    k = check_n_components(n_components)
-    init = check_option(init, INITS, "init")
-    max_iter = check_nonneg_int(max_iter, "max_iter")
-    tol = check_positive_scalar(tol, "tol", allow_zero=True)
+    k = validate_n_components(n_components)
+    init = validate_option(init, INITS, "init")
+    max_iter = validate_nonneg_int(max_iter, "max_iter")
+    tol = validate_positive_scalar(tol, "tol", allow_zero=True)
     if learning_rate is not None:
         if method in ("mu", "hals"):
             raise ValueError(
                 f"method={method!r} has no learning rate; learning_rate is for 'gd' and 'pgd'."
             )
-        learning_rate = _check_rate(learning_rate, (), "learning_rate")
+        learning_rate = validate_learning_rate(learning_rate, (), "learning_rate")
     if isinstance(inner_sweeps, str):
         if inner_sweeps != "auto":
             raise ValueError(f"inner_sweeps must be a positive integer or 'auto', got {inner_sweeps!r}.")
         inner_sweeps = None if method == "hals" else 1
     else:
-        inner_sweeps = check_positive_int(inner_sweeps, "inner_sweeps")
+        inner_sweeps = validate_positive_int(inner_sweeps, "inner_sweeps")
         if inner_sweeps != 1 and method != "hals":
             raise ValueError(f"inner_sweeps is for method='hals' only, not {method!r}.")
+    rng = validate_random_state(random_state)
     m, n = X.shape
+    dtype = X.dtype
     if (W0 is None) != (H0 is None):
         raise ValueError("Pass both W0 and H0, or neither.")
     if W0 is not None:
         if init not in ("random", "custom"):
             raise ValueError(f"W0 and H0 were given, so init must be 'custom', not {init!r}.")
         init = "custom"
-        W = check_factor(W0, (m, k), "W0").copy()
-        H = check_factor(H0, (k, n), "H0").copy()
+        W = np.array(validate_factor(W0, (m, k), "W0"), dtype=dtype, order="C")
+        H = np.array(validate_factor(H0, (k, n), "H0"), dtype=dtype, order="C")
     elif init == "custom":
         raise ValueError("init='custom' needs W0 of shape (m, k) and H0 of shape (k, n).")
     elif M is not None:
-        W, H = _random_start(Y[M].mean(), m, n, k, _seed(random_state))
+        W, H = K.random_start(Y[M].mean(), m, n, k, rng, dtype)
     else:
-        W, H = _initialize(X, k, init, _seed(random_state))
+        W, H = _initialize(X, k, init, rng)
+    W = np.array(W, dtype=dtype, order="C")
+    H = np.array(H, dtype=dtype, order="C")
+    if method == "mu":
+        _validate_mu_start(X, W, H, ("W0", "H0") if init == "custom" else ("W", "H"))
+        if init == "nndsvd":
+            warnings.warn(
+                "init='nndsvd' leaves zeros in W and H, and the multiplicative update (method='mu') can never "
+                "change an entry that is 0, so those entries stay 0 and the fit is poorer. "
+                "Use init='nndsvda' or 'nndsvdar' instead (their zeros are filled), or method='hals'.",
+                UserWarning,
+                stacklevel=2,
+            )
     if M is not None:
-        return _run_masked(Y, M, W, H, init, max_iter, tol, keep_history)
-    if beta_loss == "kullback-leibler":
-        return _run_kl(X, W, H, init, max_iter, tol, keep_history)
-    return _run(X, W, H, method, init, max_iter, tol, learning_rate, keep_history, inner_sweeps)
-
-
-#: Below this share of ‖X‖²_F the loss is recomputed directly (see :func:`_tracked_loss`).
-_DIRECT_BELOW = 1e-4
-
-
-def _tracked_loss(xx, WtX, WtW, H, HHt):
-    """``‖X − WH‖²_F`` from products the update already has: ``‖X‖² − 2⟨WᵀX, H⟩ + ⟨WᵀW, HHᵀ⟩``.
-
-    Costs O(kn + k²) instead of the O(mnk) of forming WH. Each term is about
-    ‖X‖² and is summed with a relative error of about 1e-15, so the result is
-    off by about 1e-15 ‖X‖²: relative to the loss, below 1e-11 while the loss
-    is above ``_DIRECT_BELOW`` ‖X‖². Below that (a nearly exact fit) the
-    cancellation would eat the digits, and the loss is computed directly.
-    """
-    loss = xx - 2.0 * float(np.vdot(WtX, H)) + float(np.vdot(WtW, HHt))
-    return loss if loss >= _DIRECT_BELOW * xx else None  # None: evaluate directly
-
-
-def _mu_iteration(X, W, H, HHt):
-    """One MU iteration in place (W, then H with the new W); returns the products the loss needs.
-
-    Same arithmetic as :func:`nmf_teach.updates.mu_update_W` / ``mu_update_H``
-    (and scikit-learn): numerator over denominator with exact zeros of the
-    denominator replaced by float32 eps, then the factor times that ratio. The
-    only temporaries are (m, k), (k, n) and (k, k) arrays.
-    """
-    num = X @ H.T
-    den = W @ HHt
-    den[den == 0] = EPS
-    num /= den
-    W *= num
-    WtX = W.T @ X
-    WtW = W.T @ W
-    den = WtW @ H
-    den[den == 0] = EPS
-    H *= WtX / den
-    return WtX, WtW
-
-
-def _auto_sweeps(p, q, k):
-    """Gillis & Glineur's bound on inner sweeps: 1 + ⌊α ρ⌋ with α = 1/2 and
-    ρ = 1 + (products' flops) / (one sweep's flops) = 1 + q/k + q/p for a (p, k)
-    factor updated from a (k, q) one."""
-    rho = 1.0 + q / k + q / p
-    return 1 + int(0.5 * rho)
-
-
-def _hals_iteration(X, Wt, H, HHt, sweeps, XT):
-    """One HALS iteration in place on Wt = Wᵀ (k, m) and H (k, n); returns WᵀX and WᵀW."""
-    m, n = X.shape
-    _hals_factor(Wt, H @ XT, HHt, sweeps, n)  # H Xᵀ = (X Hᵀ)ᵀ, (k, m)
-    WtX = Wt @ X
-    WtW = Wt @ Wt.T
-    _hals_factor(H, WtX, WtW, sweeps, m)
-    return WtX, WtW
-
-
-def _hals_factor(A, N, G, sweeps, q):
-    """HALS sweeps in place over the rows of A (k, p), given N = B Yᵀ (k, p) and G = B Bᵀ (k, k).
-
-    ``sweeps`` an int: exactly that many. ``None``: adaptive (Gillis & Glineur
-    2012): stop once a sweep changes A by at most 0.1 × the first sweep's change,
-    or after :func:`_auto_sweeps` sweeps (q is the other factor's long dimension).
-    """
-    if sweeps is not None:
-        return _hals_rows(A, N, G, sweeps)
-    k, p = A.shape
-    limit = _auto_sweeps(p, q, k)
-    first = None
-    for _ in range(limit):
-        before = A.copy()
-        _hals_rows(A, N, G, 1)
-        before -= A
-        change = float(np.vdot(before, before))
-        if first is None:
-            first = change
-        elif change <= 1e-2 * first:  # ‖ΔA‖ ≤ 0.1 ‖ΔA₁‖
-            break
-    return A
-
-
-def _run(X, W, H, method, init, max_iter, tol, learning_rate, keep_history, sweeps=1):
-    losses = [_loss(X, W, H)]
-    times = [0.0]
-    history = [(W.copy(), H.copy())] if keep_history else None
-    converged = diverged = False
-    elapsed = 0.0
-    fast = method in ("mu", "hals")
-    if fast:
-        xx = float(np.vdot(X, X))
-        W = np.array(W, dtype=float, order="C")
-        H = np.array(H, dtype=float, order="C")
-        HHt = H @ H.T
-        if method == "hals":
-            Wt = np.ascontiguousarray(W.T)
-            XT = X.T
-    with np.errstate(over="ignore", invalid="ignore"):
-        for it in range(1, max_iter + 1):
-            t0 = time.perf_counter()
-            if method == "mu":
-                WtX, WtW = _mu_iteration(X, W, H, HHt)
-            elif method == "hals":
-                WtX, WtW = _hals_iteration(X, Wt, H, HHt, sweeps, XT)
-            else:
-                W_new, H_new = _step(X, W, H, method, learning_rate, sweeps)
-            elapsed += time.perf_counter() - t0
-            if fast:
-                HHt = H @ H.T
-                new_loss = _tracked_loss(xx, WtX, WtW, H, HHt)
-                if new_loss is None:
-                    new_loss = _loss(X, Wt.T if method == "hals" else W, H)
-            else:
-                new_loss = _loss(X, W_new, H_new)
-                if not np.isfinite(new_loss):
-                    diverged = True
-                    warnings.warn(
-                        f"method={method!r} diverged at iteration {it}: the loss overflowed "
-                        f"(learning_rate={learning_rate}). Returning the last finite iterate; "
-                        "lower the learning rate.",
-                        RuntimeWarning,
-                        stacklevel=3,
-                    )
-                    break
-                W, H = W_new, H_new
-            losses.append(new_loss)
-            times.append(elapsed)
-            if keep_history:
-                history.append(((Wt.T if method == "hals" else W).copy(), H.copy()))
-            # converged: the loss went down, by less than tol * (start loss); a rise is no convergence
-            if tol > 0 and losses[0] > 0 and 0 <= losses[-2] - losses[-1] < tol * losses[0]:
-                converged = True
-                break
-    if method == "hals":
-        W = np.ascontiguousarray(Wt.T)
-    return NMFResult(
-        W=W,
-        H=H,
-        losses=np.asarray(losses),
-        n_iter=len(losses) - 1,
-        times=np.asarray(times),
-        method=method,
-        init=init,
-        learning_rate=learning_rate,
-        converged=converged,
-        diverged=diverged,
-        history=history,
-    )
-
-
-def _run_simple(update, objective, W, H, method, init, max_iter, tol, keep_history):
-    """The iteration loop of the masked and KL solvers: ``update(W, H)`` in place, then ``objective(W, H)``."""
-    W = np.array(W, dtype=float, order="C")
-    H = np.array(H, dtype=float, order="C")
-    losses, times = [objective(W, H)], [0.0]
-    history = [(W.copy(), H.copy())] if keep_history else None
-    converged = False
-    elapsed = 0.0
-    for _ in range(max_iter):
-        t0 = time.perf_counter()
-        update(W, H)
-        elapsed += time.perf_counter() - t0
-        losses.append(objective(W, H))
-        times.append(elapsed)
-        if keep_history:
-            history.append((W.copy(), H.copy()))
-        if tol > 0 and losses[0] > 0 and 0 <= losses[-2] - losses[-1] < tol * losses[0]:
-            converged = True
-            break
-    return NMFResult(W=W, H=H, losses=np.asarray(losses), n_iter=len(losses) - 1, times=np.asarray(times),
-                     method=method, init=init, converged=converged, history=history)
-
-
-def _run_masked(Y, M, W, H, init, max_iter, tol, keep_history):
-    def update(W, H):
-        _masked_mu_W(Y, M, W, H)
-        _masked_mu_H(Y, M, W, H)
-
-    return _run_simple(update, lambda W, H: _masked_loss(Y, M, W, H), W, H, "mu", init, max_iter, tol,
-                       keep_history)
-
-
-def _run_kl(X, W, H, init, max_iter, tol, keep_history):
-    def update(W, H):
-        _kl_mu_W(X, W, H)
-        _kl_mu_H(X, W, H)
-
-    return _run_simple(update, lambda W, H: _kl_loss(X, W, H), W, H, "mu", init, max_iter, tol, keep_history)
+        kernel = K.MaskedMU(Y, M, W, H)
+    elif beta_loss == "kullback-leibler":
+        kernel = K.KLMU(X, W, H)
+    elif method == "mu":
+        kernel = K.MU(X, W, H)
+    elif method == "hals":
+        kernel = K.HALS(X, W, H, inner_sweeps)
+    else:
+        kernel = K.GD(X, W, H, method, learning_rate)
+    run = K.iterate(kernel, max_iter, tol, keep_history, warn_detail=f" (learning_rate={learning_rate})")
+    W, H = kernel.factors()
+    return NMFResult(W=np.ascontiguousarray(W), H=H, losses=run["losses"], n_iter=run["n_iter"],
+                     times=run["times"], method=method, init=init, learning_rate=learning_rate,
+                     converged=run["converged"], diverged=run["diverged"], history=run["history"])
 
 
 @dataclass
@@ -599,11 +490,11 @@ def fit_sklearn(X, n_components, *, init="nndsvda", solver="cd", alpha_W=0.0, al
     from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
 
-    X = check_nonnegative(X, "X")
-    k = check_n_components(n_components)
-    init = check_option(init, INITS[:-1], "init")
-    solver = check_option(solver, ("cd", "mu"), "solver")
-    max_iter = check_positive_int(max_iter, "max_iter")
+    X = validate_nonnegative(X, "X")
+    k = validate_n_components(n_components)
+    init = validate_option(init, INITS[:-1], "init")
+    solver = validate_option(solver, ("cd", "mu"), "solver")
+    max_iter = validate_positive_int(max_iter, "max_iter")
     model = NMF(n_components=k, init=init, solver=solver, alpha_W=alpha_W, alpha_H=alpha_H, l1_ratio=l1_ratio,
                 tol=tol, max_iter=max_iter, random_state=random_state)
     with warnings.catch_warnings(record=True) as caught:

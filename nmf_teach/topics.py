@@ -29,7 +29,7 @@ import warnings
 
 import numpy as np
 
-from ._validation import check_nonnegative, check_positive_int
+from ._validation import validate_nonnegative, validate_positive_int
 
 __all__ = ["DEFAULT_MODULES", "stdlib_docstrings", "docstring_corpus", "top_words", "top_word_overlap", "umass_coherence"]
 
@@ -152,7 +152,7 @@ def stdlib_docstrings(modules=DEFAULT_MODULES, min_words=20):
     for i, name in enumerate(modules):
         if not isinstance(name, str):
             raise TypeError(f"modules[{i}] = {name!r} is not a module name (a string).")
-    min_words = check_positive_int(min_words, "min_words")
+    min_words = validate_positive_int(min_words, "min_words")
     collected = []
     with warnings.catch_warnings():  # e.g. typing.io and typing.re warn when touched (Python 3.11)
         warnings.simplefilter("ignore")
@@ -213,7 +213,7 @@ def _top_indices(H, n):
     return [[int(j) for j in row if H[r, j] > 0] for r, row in enumerate(order)]
 
 
-def _check_top_n(n, n_features):
+def _validate_top_n(n, n_features):
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
         raise TypeError(f"n must be a positive integer, got {n!r} of type {type(n).__name__}.")
     if not 1 <= n <= n_features:
@@ -253,7 +253,7 @@ def top_words(H, vocabulary, n=10):
     -----
     Explained in *NMF on text*.
     """
-    H = check_nonnegative(H, "H")
+    H = validate_nonnegative(H, "H")
     if isinstance(vocabulary, (str, bytes)):
         raise TypeError("vocabulary must be a sequence of words, not a single string.")
     vocabulary = list(vocabulary)
@@ -262,7 +262,7 @@ def top_words(H, vocabulary, n=10):
             f"H has {H.shape[1]} columns (words) but vocabulary has {len(vocabulary)} words; "
             "they must match (pass the vectorizer's get_feature_names_out())."
         )
-    n = _check_top_n(n, H.shape[1])
+    n = _validate_top_n(n, H.shape[1])
     return [[vocabulary[j] for j in row] for row in _top_indices(H, n)]
 
 
@@ -291,14 +291,14 @@ def top_word_overlap(H_a, H_b, n=10):
     -----
     Explained in *NMF on text*.
     """
-    H_a = check_nonnegative(H_a, "H_a")
-    H_b = check_nonnegative(H_b, "H_b")
+    H_a = validate_nonnegative(H_a, "H_a")
+    H_b = validate_nonnegative(H_b, "H_b")
     if H_a.shape[1] != H_b.shape[1]:
         raise ValueError(
             f"H_a has {H_a.shape[1]} columns and H_b has {H_b.shape[1]}; topics can only be "
             "compared over the same vocabulary."
         )
-    n = _check_top_n(n, H_a.shape[1])
+    n = _validate_top_n(n, H_a.shape[1])
     tops_a = [set(t) for t in _top_indices(H_a, n)]
     tops_b = [set(t) for t in _top_indices(H_b, n)]
     return np.array([[len(a & b) for b in tops_b] for a in tops_a], dtype=int)
@@ -346,11 +346,11 @@ def umass_coherence(H, X, n=10):
     """
     import scipy.sparse as sp
 
-    H = check_nonnegative(H, "H")
+    H = validate_nonnegative(H, "H")
     presence = sp.csc_matrix(X) != 0 if sp.issparse(X) else sp.csc_matrix(np.asarray(X) != 0)
     if presence.shape[1] != H.shape[1]:
         raise ValueError(f"X has {presence.shape[1]} columns (words) and H has {H.shape[1]}; they must match.")
-    n = _check_top_n(n, H.shape[1])
+    n = _validate_top_n(n, H.shape[1])
     if n < 2:
         raise ValueError("n must be at least 2: coherence is a sum over pairs of top words.")
     presence = presence.astype(np.float64)

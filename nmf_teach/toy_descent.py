@@ -12,30 +12,15 @@ import warnings
 
 import numpy as np
 
-from ._validation import check_nonneg_int, check_positive_scalar
+from ._validation import as_real_array, validate_nonneg_int, validate_positive_scalar
 
 __all__ = ["gradient_descent", "double_well", "double_well_grad"]
 
 
 def _as_point(x, name):
     """``x`` as a finite float64 scalar or 1-D vector, or a clear error."""
-    if x is None or isinstance(x, (str, bytes)):
-        raise TypeError(f"{name} must be a real number or a 1-D vector of real numbers, got {x!r}.")
-    try:
-        arr = np.asarray(x)
-    except Exception:  # ragged lists and the like
-        raise ValueError(f"{name} must be a real number or a 1-D vector of real numbers, got {x!r}.") from None
-    if np.iscomplexobj(arr):
-        raise TypeError(f"{name} has complex entries ({x!r}); gradient descent here needs real numbers.")
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(
-            f"{name} must be a real number or a 1-D vector of real numbers, got {x!r} (dtype {arr.dtype})."
-        )
-    if arr.ndim > 1:
-        raise ValueError(f"{name} must be a number or a 1-D vector, but it has shape {arr.shape}.")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one coordinate.")
-    arr = arr.astype(np.float64)
+    arr = as_real_array(x, name, ndim=(0, 1), what="a real number or a 1-D vector of real numbers",
+                        shape_text="a number or a 1-D vector", allow_bool=False, finite=False)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite, got {x!r}.")
     return arr
@@ -117,8 +102,8 @@ def gradient_descent(grad, x0, learning_rate, n_steps=50):
     """
     if not callable(grad):
         raise TypeError(f"grad must be a function of x, got {type(grad).__name__}.")
-    eta = check_positive_scalar(learning_rate, "learning_rate")
-    n_steps = check_nonneg_int(n_steps, "n_steps")
+    eta = validate_positive_scalar(learning_rate, "learning_rate")
+    n_steps = validate_nonneg_int(n_steps, "n_steps")
     x = _as_point(x0, "x0")
     xs = [x.copy()]
     for t in range(n_steps):
@@ -147,14 +132,8 @@ def gradient_descent(grad, x0, learning_rate, n_steps=50):
 
 def _as_real(x, name="x"):
     """``x`` as a float64 array of any shape, or a ``TypeError`` saying what it is."""
-    if x is None or isinstance(x, (str, bytes)):
-        raise TypeError(f"{name} must be a real number or an array of real numbers, got {x!r}.")
-    arr = np.asarray(x)
-    if arr.dtype == bool or np.iscomplexobj(arr) or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(
-            f"{name} must be a real number or an array of real numbers, got {x!r} (dtype {arr.dtype})."
-        )
-    return arr.astype(np.float64)
+    return as_real_array(x, name, what="a real number or an array of real numbers", allow_bool=False,
+                         allow_empty=True, finite=False)
 
 
 def double_well(x):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_matrix, check_nonnegative, check_option, check_positive_scalar
+from ._validation import as_matrix, validate_nonnegative, validate_option, validate_positive_scalar
 
 __all__ = [
     "NORMS",
@@ -39,9 +39,9 @@ __all__ = [
 NORMS = ("max", "sum", "l2")
 
 
-def _check_pair(W, H, names=("W", "H")):
-    W = check_nonnegative(W, names[0])
-    H = check_nonnegative(H, names[1])
+def _validate_pair(W, H, names=("W", "H")):
+    W = validate_nonnegative(W, names[0])
+    H = validate_nonnegative(H, names[1])
     if W.shape[1] != H.shape[0]:
         raise ValueError(
             f"The ranks disagree: {names[0]} has {W.shape[1]} columns but {names[1]} has "
@@ -50,7 +50,7 @@ def _check_pair(W, H, names=("W", "H")):
     return W, H
 
 
-def _check_not_zero(W, H, names=("W", "H")):
+def _validate_not_zero(W, H, names=("W", "H")):
     """Raise ``ValueError`` if either factor is all zero (then ``W @ H`` is zero)."""
     for A, name in zip((W, H), names):
         if not A.any():
@@ -101,8 +101,8 @@ def normalize_factors(W, H, *, norm="max"):
     Explained in *The pizza, chicken and burger+fries example* and
     *Non-uniqueness*.
     """
-    W, H = _check_pair(W, H)
-    norm = check_option(norm, NORMS, "norm")
+    W, H = _validate_pair(W, H)
+    norm = validate_option(norm, NORMS, "norm")
     s = _row_scale(H, norm)
     return W * s[None, :], H / s[:, None]
 
@@ -135,8 +135,8 @@ def match_components(H_ref, H):
     """
     from scipy.optimize import linear_sum_assignment
 
-    H_ref = check_nonnegative(H_ref, "H_ref")
-    H = check_nonnegative(H, "H")
+    H_ref = validate_nonnegative(H_ref, "H_ref")
+    H = validate_nonnegative(H, "H")
     if H_ref.shape != H.shape:
         raise ValueError(
             f"H_ref has shape {H_ref.shape} and H has shape {H.shape}; matching needs the "
@@ -175,8 +175,8 @@ def align_factors(W_ref, H_ref, W, H, *, norm="max"):
     -----
     Explained in *Non-uniqueness*.
     """
-    W_ref, H_ref = _check_pair(W_ref, H_ref, ("W_ref", "H_ref"))
-    W, H = _check_pair(W, H)
+    W_ref, H_ref = _validate_pair(W_ref, H_ref, ("W_ref", "H_ref"))
+    W, H = _validate_pair(W, H)
     if W_ref.shape != W.shape or H_ref.shape != H.shape:
         raise ValueError(
             f"The solutions have different shapes: W_ref {W_ref.shape}, H_ref {H_ref.shape} "
@@ -220,14 +220,14 @@ def factorization_distance(W1, H1, W2, H2, *, norm="max"):
     -----
     Explained in *Non-uniqueness*.
     """
-    W1, H1 = _check_pair(W1, H1, ("W1", "H1"))
-    W2, H2 = _check_pair(W2, H2, ("W2", "H2"))
+    W1, H1 = _validate_pair(W1, H1, ("W1", "H1"))
+    W2, H2 = _validate_pair(W2, H2, ("W2", "H2"))
     if W1.shape != W2.shape or H1.shape != H2.shape:
         raise ValueError(
             f"The factorizations have different shapes: W1 {W1.shape}, H1 {H1.shape} "
             f"but W2 {W2.shape}, H2 {H2.shape}."
         )
-    _check_not_zero(W1, H1, ("W1", "H1"))
+    _validate_not_zero(W1, H1, ("W1", "H1"))
     W1n, H1n = normalize_factors(W1, H1, norm=norm)
     W2a, H2a = align_factors(W1n, H1n, W2, H2, norm=norm)
     # W1n and H1n are nonzero because W1 and H1 are (normalization keeps zero rows as they are)
@@ -261,8 +261,8 @@ def group_solutions(solutions, *, tol=1e-3, norm="max"):
     -----
     Explained in *Non-uniqueness*.
     """
-    tol = check_positive_scalar(tol, "tol")
-    check_option(norm, NORMS, "norm")
+    tol = validate_positive_scalar(tol, "tol")
+    validate_option(norm, NORMS, "norm")
     solutions = list(solutions)
     if len(solutions) == 0:
         raise ValueError("solutions is empty; pass a list of (W, H) pairs.")
@@ -271,8 +271,8 @@ def group_solutions(solutions, *, tol=1e-3, norm="max"):
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise TypeError(f"solutions[{i}] must be a pair (W, H), got {type(pair).__name__}.")
         names = (f"solutions[{i}][0]", f"solutions[{i}][1]")
-        pairs.append(_check_pair(pair[0], pair[1], names))
-        _check_not_zero(*pairs[-1], names)
+        pairs.append(_validate_pair(pair[0], pair[1], names))
+        _validate_not_zero(*pairs[-1], names)
     labels = np.empty(len(pairs), dtype=int)
     reps = []
     for i, (W, H) in enumerate(pairs):
@@ -318,7 +318,7 @@ def is_scaled_permutation(Q, *, atol=1e-10):
     Q = as_matrix(Q, "Q")
     if Q.shape[0] != Q.shape[1]:
         raise ValueError(f"Q must be square (k × k), but it has shape {Q.shape}.")
-    atol = check_positive_scalar(atol, "atol", allow_zero=True)
+    atol = validate_positive_scalar(atol, "atol", allow_zero=True)
     nonzero = np.abs(Q) > atol
     one_per_row = np.all(nonzero.sum(axis=1) == 1)
     one_per_col = np.all(nonzero.sum(axis=0) == 1)

@@ -13,13 +13,11 @@ H, then H with the new W, in the order scikit-learn uses.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._validation import as_matrix, check_option
-from .linalg import _safe_divide
-from .objective import _gradient_H, _gradient_W, check_problem
+from . import _kernels as K
+from ._validation import as_matrix, validate_learning_rate, validate_option
+from ._validation import validate_problem
 
 __all__ = [
     "learning_rate_W",
@@ -34,11 +32,11 @@ __all__ = [
     "mu_update_H",
     "hals_update_W",
     "hals_update_H",
-    "step",
+    "one_iteration",
     "METHODS",
 ]
 
-#: The update rules :func:`step` and :func:`nmf_teach.nmf` know.
+#: The update rules :func:`one_iteration` and :func:`nmf_teach.solvers.nmf` know.
 METHODS = ("mu", "gd", "pgd", "hals")
 
 
@@ -46,12 +44,13 @@ METHODS = ("mu", "gd", "pgd", "hals")
 # learning rates
 # --------------------------------------------------------------------------
 def learning_rate_H(W, H):
-    """The data-driven learning rate ``η_H = H ⊘ (WᵀWH)`` of Lee & Seung.
+    """The data-driven learning rate ``η_H = H ⊘ (2WᵀWH)`` of Lee & Seung, for this package's loss.
 
-    A gradient step on ``½‖X − WH‖²_F`` with this element-wise rate is exactly
-    the multiplicative update of H. For this package's loss ``‖X − WH‖²_F``,
-    whose gradient is twice as large, the same step needs ``η_H / 2``:
-    ``gd_update_H(X, W, H, learning_rate_H(W, H) / 2) == mu_update_H(X, W, H)``.
+    A gradient step on ``‖X − WH‖²_F`` (gradient :func:`nmf_teach.objective.gradient_H`)
+    with this element-wise rate is exactly the multiplicative update of H:
+    ``gd_update_H(X, W, H, learning_rate_H(W, H)) == mu_update_H(X, W, H)``.
+    Lee & Seung (and source 001) write ``H ⊘ (WᵀWH)``, twice this, which is the
+    rate for ``½‖X − WH‖²_F``, whose gradient is half as large.
 
     Parameters
     ----------
@@ -65,21 +64,21 @@ def learning_rate_H(W, H):
     Notes
     -----
     Explained in *Deriving the multiplicative update*. Zeros in the denominator
-    are guarded as in :func:`nmf_teach.safe_divide`.
+    are guarded as in :func:`nmf_teach.linalg.safe_divide`.
 
     References
     ----------
     Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
     factorization. NIPS 13.
     """
-    W, H = _check_pair(W, H)
-    return _safe_divide(H, (W.T @ W) @ H)
+    W, H = _validate_pair(W, H)
+    return K.guarded_divide(H, 2 * ((W.T @ W) @ H))
 
 
 def learning_rate_W(W, H):
-    """The data-driven learning rate ``η_W = W ⊘ (WHHᵀ)`` of Lee & Seung.
+    """The data-driven learning rate ``η_W = W ⊘ (2WHHᵀ)`` of Lee & Seung, for this package's loss.
 
-    See :func:`learning_rate_H`; the same factor ½ applies for this package's loss.
+    See :func:`learning_rate_H` (the rate for ``½‖X − WH‖²_F`` is twice this).
 
     Parameters
     ----------
@@ -89,21 +88,21 @@ def learning_rate_W(W, H):
     Returns
     -------
     ndarray of shape (m, k)
-        The element-wise rate; ``gd_update_W(X, W, H, learning_rate_W(W, H) / 2)``
+        The element-wise rate; ``gd_update_W(X, W, H, learning_rate_W(W, H))``
         equals ``mu_update_W(X, W, H)``.
 
     Notes
     -----
     Explained in *Deriving the multiplicative update*. Zeros in the denominator
-    are guarded as in :func:`nmf_teach.safe_divide`.
+    are guarded as in :func:`nmf_teach.linalg.safe_divide`.
 
     References
     ----------
     Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
     factorization. NIPS 13.
     """
-    W, H = _check_pair(W, H)
-    return _safe_divide(W, W @ (H @ H.T))
+    W, H = _validate_pair(W, H)
+    return K.guarded_divide(W, 2 * (W @ (H @ H.T)))
 
 
 def lipschitz_step_W(H):
@@ -175,17 +174,7 @@ def _lipschitz_step(G):
     return step
 
 
-def _safe_step(A, G, N):
-    """``A − ∇ / L`` for ``∇ = 2(AG − N)``, ``L = 2‖G‖₂``, evaluated with G scaled to
-    largest entry 1, so that a tiny G (tiny data) cannot overflow the step 1/L."""
-    s = float(np.abs(G).max()) if G.size else 0.0
-    if s == 0.0:  # G = 0 means the other factor is 0, and then N = 0 too: no gradient
-        return A
-    Gn = G / s
-    return A - (A @ Gn - N / s) / float(np.linalg.norm(Gn, 2))
-
-
-def _check_pair(W, H):
+def _validate_pair(W, H):
     W = as_matrix(W, "W")
     H = as_matrix(H, "H")
     if W.shape[1] != H.shape[0]:
@@ -193,37 +182,6 @@ def _check_pair(W, H):
             f"The ranks disagree: W has {W.shape[1]} columns but H has {H.shape[0]} rows."
         )
     return W, H
-
-
-def _check_rate(learning_rate, shape, name):
-    """A positive number, or (if ``shape`` is not ``()``) a non-negative array of ``shape``.
-
-    A 0-d array such as ``np.array(0.1)`` counts as a number.
-    """
-    if isinstance(learning_rate, np.ndarray) and learning_rate.ndim == 0:
-        learning_rate = learning_rate.item()
-    if isinstance(learning_rate, (bool, np.bool_)) or learning_rate is None:
-        raise TypeError(f"{name} must be a positive number or an array, got {learning_rate!r}.")
-    if isinstance(learning_rate, numbers.Real):
-        lr = float(learning_rate)
-        if not np.isfinite(lr) or lr <= 0:
-            raise ValueError(f"{name} must be a finite positive number, got {lr}.")
-        return lr
-    if tuple(shape) == ():
-        try:
-            got = f"an array of shape {np.shape(learning_rate)}" if np.ndim(learning_rate) else repr(learning_rate)
-        except Exception:  # ragged lists and the like
-            got = repr(learning_rate)
-        raise TypeError(
-            f"{name} must be a number here (one step size for the whole run), got {got}. "
-            "Element-wise rates are accepted by the single-step functions such as gd_update_W."
-        )
-    lr = as_matrix(learning_rate, name)
-    if lr.shape != tuple(shape):
-        raise ValueError(f"{name} has shape {lr.shape}; an element-wise rate needs shape {tuple(shape)}.")
-    if (lr < 0).any():
-        raise ValueError(f"{name} has {int((lr < 0).sum())} negative entries; a learning rate is non-negative.")
-    return lr
 
 
 # --------------------------------------------------------------------------
@@ -240,7 +198,7 @@ def gd_update_W(X, W, H, learning_rate):
     W : array-like of shape (m, k)
     H : array-like of shape (k, n)
     learning_rate : float or array-like of shape (m, k)
-        A fixed step, or an element-wise one such as ``learning_rate_W(W, H) / 2``.
+        A fixed step, or an element-wise one such as ``learning_rate_W(W, H)``.
 
     Returns
     -------
@@ -250,8 +208,8 @@ def gd_update_W(X, W, H, learning_rate):
     -----
     Explained in *Gradient descent*.
     """
-    X, W, H = check_problem(X, W, H, nonnegative=False)
-    return W - _check_rate(learning_rate, W.shape, "learning_rate") * _gradient_W(X, W, H)
+    X, W, H = validate_problem(X, W, H, nonnegative=False)
+    return W - validate_learning_rate(learning_rate, W.shape, "learning_rate") * K.frobenius_gradient_W(X, W, H)
 
 
 def gd_update_H(X, W, H, learning_rate):
@@ -272,8 +230,8 @@ def gd_update_H(X, W, H, learning_rate):
     -----
     Explained in *Gradient descent*.
     """
-    X, W, H = check_problem(X, W, H, nonnegative=False)
-    return H - _check_rate(learning_rate, H.shape, "learning_rate") * _gradient_H(X, W, H)
+    X, W, H = validate_problem(X, W, H, nonnegative=False)
+    return H - validate_learning_rate(learning_rate, H.shape, "learning_rate") * K.frobenius_gradient_H(X, W, H)
 
 
 def pgd_update_W(X, W, H, learning_rate):
@@ -341,12 +299,13 @@ def mu_update_W(X, W, H):
     Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
     factorization. NIPS 13.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return _mu_W(X, W, H)
 
 
 def _mu_W(X, W, H):
-    return W * _safe_divide(X @ H.T, W @ (H @ H.T))
+    """The kernel :func:`nmf_teach._kernels.mu_factor` on a copy of W (for :mod:`nmf_teach.checks`)."""
+    return K.mu_factor(np.array(W, dtype=float), X @ H.T, H @ H.T)
 
 
 def mu_update_H(X, W, H):
@@ -372,12 +331,15 @@ def mu_update_H(X, W, H):
     Lee, D. D., & Seung, H. S. (2001). Algorithms for non-negative matrix
     factorization. NIPS 13.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return _mu_H(X, W, H)
 
 
 def _mu_H(X, W, H):
-    return H * _safe_divide(W.T @ X, (W.T @ W) @ H)
+    """The kernel :func:`nmf_teach._kernels.mu_factor` on a copy of H, by transposition."""
+    H = np.array(H, dtype=float)
+    K.mu_factor(H.T, (W.T @ X).T, W.T @ W)
+    return H
 
 
 # --------------------------------------------------------------------------
@@ -410,33 +372,13 @@ def hals_update_W(X, W, H):
     Cichocki, A., & Phan, A.-H. (2009). Fast local algorithms for large scale
     nonnegative matrix and tensor factorizations. IEICE Trans. Fundamentals, E92-A(3).
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return _hals_W(X, W, H)
-
-
-def _hals_rows(A, N, G, sweeps=1):
-    """HALS sweeps, in place, over the rows of A (k, p).
-
-    Minimizes ``‖Y − Aᵀ B‖²_F`` over ``A ≥ 0`` one row at a time, given only
-    ``N = B Yᵀ`` (k, p) and ``G = B Bᵀ`` (k, k): row j becomes
-    ``max(0, A[j] + (N[j] − G[j] A) / G[j, j])``. Rows are contiguous in memory,
-    so each update is a handful of fast vector operations. A row whose ``G[j, j]``
-    is 0 (an empty component) is left as it is.
-    """
-    for _ in range(sweeps):
-        for j in range(A.shape[0]):
-            g = G[j, j]
-            if g > 0:
-                t = N[j] - G[j] @ A
-                t /= g
-                t += A[j]
-                np.maximum(t, 0.0, out=A[j])
-    return A
 
 
 def _hals_W(X, W, H, sweeps=1):
     A = np.ascontiguousarray(W.T, dtype=float).copy()  # row j of A is column j of W
-    return np.ascontiguousarray(_hals_rows(A, H @ X.T, H @ H.T, sweeps).T)
+    return np.ascontiguousarray(K.hals_rows(A, H @ X.T, H @ H.T, sweeps).T)
 
 
 def hals_update_H(X, W, H):
@@ -456,41 +398,29 @@ def hals_update_H(X, W, H):
     -----
     Explained in *Beyond the multiplicative update*.
     """
-    X, W, H = check_problem(X, W, H)
+    X, W, H = validate_problem(X, W, H)
     return _hals_H(X, W, H)
 
 
 def _hals_H(X, W, H, sweeps=1):
-    return _hals_rows(np.array(H, dtype=float), W.T @ X, W.T @ W, sweeps)
+    return K.hals_rows(np.array(H, dtype=float), W.T @ X, W.T @ W, sweeps)
 
 
 # --------------------------------------------------------------------------
 # one full iteration
 # --------------------------------------------------------------------------
-def _step(X, W, H, method, learning_rate, sweeps=1):
-    """One alternating iteration on validated arrays: W first, then H."""
+def _step(X, W, H, method, learning_rate):
+    """One alternating iteration on validated arrays: W first, then H (new arrays)."""
     if method == "mu":
         W = _mu_W(X, W, H)
         return W, _mu_H(X, W, H)
     if method == "hals":
-        W = _hals_W(X, W, H, sweeps)
-        return W, _hals_H(X, W, H, sweeps)
-    if learning_rate is None:  # the safe steps 1/L_W, 1/L_H
-        W = _safe_step(W, H @ H.T, X @ H.T)
-    else:
-        W = W - learning_rate * _gradient_W(X, W, H)
-    if method == "pgd":
-        W = np.maximum(W, 0.0)
-    if learning_rate is None:
-        H = _safe_step(H.T, W.T @ W, X.T @ W).T
-    else:
-        H = H - learning_rate * _gradient_H(X, W, H)
-    if method == "pgd":
-        H = np.maximum(H, 0.0)
-    return W, H
+        W = _hals_W(X, W, H)
+        return W, _hals_H(X, W, H)
+    return K.gd_iteration(X, W, H, method == "pgd", learning_rate)
 
 
-def step(X, W, H, method="mu", *, learning_rate=None):
+def one_iteration(X, W, H, method="mu", *, learning_rate=None):
     """One full iteration of ``method``: update W with the old H, then H with the new W.
 
     Parameters
@@ -513,10 +443,10 @@ def step(X, W, H, method="mu", *, learning_rate=None):
     -----
     Explained in *Gradient descent vs multiplicative update*.
     """
-    method = check_option(method, METHODS, "method")
-    X, W, H = check_problem(X, W, H, nonnegative=method != "gd")
+    method = validate_option(method, METHODS, "method")
+    X, W, H = validate_problem(X, W, H, nonnegative=method != "gd")
     if learning_rate is not None:
         if method in ("mu", "hals"):
             raise ValueError(f"method={method!r} has no learning rate; pass learning_rate=None.")
-        learning_rate = _check_rate(learning_rate, (), "learning_rate")
+        learning_rate = validate_learning_rate(learning_rate, (), "learning_rate")
     return _step(X, W, H, method, learning_rate)

@@ -317,8 +317,8 @@ def test_images_have_alt_text(visited, name):
 @pytest.mark.parametrize("name", PAGES)
 def test_no_dead_widgets(visited, name):
     widgets = visited(name)["widgets"]
-    assert not widgets, (f"{name} shows ipywidgets that need a kernel (tag the nt.interact cell "
-                         f"remove-output and add an nt.scrubber): {widgets}")
+    assert not widgets, (f"{name} shows ipywidgets that need a kernel (tag the nt.widgets.interact cell "
+                         f"remove-output and add an nt.widgets.scrubber): {widgets}")
 
 
 @pytest.mark.parametrize("name", PAGES)

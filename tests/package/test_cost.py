@@ -128,7 +128,7 @@ def test_hals_iteration_flops_against_a_naive_count(m, n, k, sweeps):
     X, W, H = nt.derivation.random_problem(m, n, k, random_state=m + n + k)
     counter = Counter()
     W_naive, H_naive = counter.hals_iteration(X, W, H, sweeps)
-    assert counter.flops == bm.hals_iteration_flops(m, n, k, sweeps=sweeps)
+    assert counter.flops == bm.hals_iteration_flops(m, n, k, inner_sweeps=sweeps)
     # the counted loops are the real algorithm: they agree with the package's HALS
     run = nt.solvers.nmf(X, k, method="hals", W0=W, H0=H, max_iter=1, inner_sweeps=sweeps, tol=0)
     assert np.allclose(W_naive, run.W) and np.allclose(H_naive, run.H)
@@ -137,7 +137,7 @@ def test_hals_iteration_flops_against_a_naive_count(m, n, k, sweeps):
 def test_hals_iteration_flops_written_out():
     m, n, k = 200, 100, 5
     expected = 4 * m * n * k + 2 * (m + n) * k**2 + 2 * (2 * (m + n) * k**2 + 4 * (m + n) * k)
-    assert bm.hals_iteration_flops(m, n, k, sweeps=2) == expected
+    assert bm.hals_iteration_flops(m, n, k, inner_sweeps=2) == expected
     # the products with X dominate: HALS and MU within 2 % of each other here
     mu = bm.iteration_flops(m, n, k)
     assert abs(bm.hals_iteration_flops(m, n, k) - mu) < 0.02 * mu
@@ -169,7 +169,7 @@ def test_tracking_is_cheaper_than_forming_WH():
 @pytest.mark.parametrize(
     "call, error, match",
     [
-        (lambda: bm.hals_iteration_flops(5, 4, 2, sweeps=0), ValueError, "sweeps must be a positive integer, got 0"),
+        (lambda: bm.hals_iteration_flops(5, 4, 2, inner_sweeps=0), ValueError, "sweeps must be a positive integer, got 0"),
         (lambda: bm.hals_iteration_flops(5, 4, 2.0), TypeError, "k must be a positive integer"),
         (lambda: bm.hals_iteration_flops(0, 4, 2), ValueError, "m must be a positive integer"),
         (lambda: bm.loss_flops(5, 4, 2, how="cheap"), ValueError, r"Unknown how 'cheap'; choose one of"),

@@ -5,7 +5,7 @@ import pytest
 
 import nmf_teach as nt
 
-STEPS = nt.mu_derivation()
+STEPS = nt.derivation.mu_derivation()
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[s.title for s in STEPS])
@@ -22,9 +22,9 @@ def test_steps_have_text():
 
 def test_source_version_without_factor_two_fails_the_check():
     # source 001 writes η_H = H ⊘ (WᵀWH) with the gradient −2WᵀX + 2WᵀWH: not the MU step
-    wrong = nt.DerivationStep(
+    wrong = nt.derivation.DerivationStep(
         "source 001 as written", "", "",
-        lambda X, W, H: (H - nt.learning_rate_H(W, H) * nt.gradient_H(X, W, H), nt.mu_update_H(X, W, H)),
+        lambda X, W, H: (H - 2 * nt.updates.learning_rate_H(W, H) * nt.objective.gradient_H(X, W, H), nt.updates.mu_update_H(X, W, H)),
     )
     assert wrong.check() > 1e-2
 
@@ -32,11 +32,11 @@ def test_source_version_without_factor_two_fails_the_check():
 def test_source_typo_WtH_is_not_the_update():
     X, W, H = nt.derivation.random_problem(4, 4, 4)  # square so that WᵀH is defined
     typo = H * (W.T @ H) / (W.T @ W @ H)
-    assert not np.allclose(typo, nt.mu_update_H(X, W, H))
+    assert not np.allclose(typo, nt.updates.mu_update_H(X, W, H))
 
 
 def test_verify_derivation_lists_every_step():
-    out = nt.verify_derivation(3)
+    out = nt.derivation.verify_derivation(3)
     assert [t for t, _ in out] == [s.title for s in STEPS]
     assert max(r for _, r in out) < 1e-7
 
@@ -76,8 +76,8 @@ def test_an_identity_holds_for_any_numbers_a_gradient_check_does_not():
     X, W, H = nt.derivation.random_problem(6, 5, 3, random_state=4)
     lhs, rhs = cancel.sides(X, 7.0 * W, H)
     assert np.allclose(lhs, rhs)
-    wrong = nt.DerivationStep("wrong gradient", "", "",
-                              lambda X, W, H: (nt.linalg.numerical_gradient(lambda G: nt.loss(X, W, G), H),
+    wrong = nt.derivation.DerivationStep("wrong gradient", "", "",
+                              lambda X, W, H: (nt.linalg.numerical_gradient(lambda G: nt.objective.loss(X, W, G), H),
                                                -W.T @ X + W.T @ W @ H),
                               kind="finite difference")
     assert wrong.check() > 1e-2
@@ -92,4 +92,4 @@ def test_evaluate_returns_both_sides_that_check_compares():
 
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="kind must be one of"):
-        nt.DerivationStep("x", "", "", lambda X, W, H: (0.0, 0.0), kind="algebra")
+        nt.derivation.DerivationStep("x", "", "", lambda X, W, H: (0.0, 0.0), kind="algebra")

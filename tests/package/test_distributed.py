@@ -53,11 +53,13 @@ def test_equals_in_memory_mu_from_the_same_seed(m, n, k, rows, iters):
     assert_same_run(run, ref)
 
 
-def test_random_start_equals_initialize_and_none_means_seed_0():
+def test_random_start_equals_initialize_and_none_is_fresh_randomness():
     Xn = planted(50, 8, 3)
     X = da.from_array(Xn, chunks=(7, -1))
     W0, H0 = solvers.initialize(Xn, 3, "random", random_state=0)
-    for seed in (None, 0):
+    a, b = (ntd.nmf(X, 3, max_iter=0, random_state=None) for _ in range(2))
+    assert not np.allclose(a.W, b.W)  # None: fresh randomness (scikit-learn's rule)
+    for seed in (0, np.random.RandomState(0)):
         start = ntd.nmf(X, 3, max_iter=0, random_state=seed)
         np.testing.assert_allclose(start.W, W0, rtol=1e-13)
         np.testing.assert_allclose(start.H, H0, rtol=1e-13)
@@ -81,7 +83,7 @@ def test_custom_start_numpy_or_dask_with_other_chunks(as_dask):
 
 def test_losses_never_increase_and_match_the_returned_factors():
     Xn = planted(90, 20, 4, seed=2, noise=0.2)
-    run = ntd.nmf(da.from_array(Xn, chunks=(30, -1)), 4, max_iter=60)
+    run = ntd.nmf(da.from_array(Xn, chunks=(30, -1)), 4, max_iter=60, random_state=0)
     assert np.all(np.diff(run.losses) <= 1e-12 * run.losses[:-1])
     assert np.isclose(run.losses[-1], loss(Xn, run.W, run.H), rtol=1e-10)
     assert run.losses[-1] < 0.5 * run.losses[0]
@@ -106,8 +108,8 @@ def test_zero_matrix_and_integer_input():
     zero = ntd.nmf(da.zeros((6, 4), chunks=(2, -1)), 2, max_iter=5)
     assert np.all(zero.losses == 0) and np.all(np.isfinite(zero.W)) and np.all(np.isfinite(zero.H))
     counts = np.arange(24).reshape(8, 3) % 5
-    run = ntd.nmf(da.from_array(counts, chunks=(3, -1)), 2, max_iter=20)
-    ref = solvers.nmf(counts, 2, method="mu", max_iter=20)
+    run = ntd.nmf(da.from_array(counts, chunks=(3, -1)), 2, max_iter=20, random_state=0)
+    ref = solvers.nmf(counts, 2, method="mu", max_iter=20, random_state=0)
     assert_same_run(run, ref)
 
 
@@ -145,8 +147,8 @@ def test_planted_nmf_is_made_block_by_block_from_seeds():
 
 def test_check_row_chunked_converts_to_float64():
     X = da.ones((6, 4), chunks=(2, -1), dtype=np.float32)
-    assert ntd.check_row_chunked(X).dtype == np.float64
-    assert ntd.check_row_chunked(da.ones((6, 4), chunks=(3, 4), dtype=bool)).dtype == np.float64
+    assert ntd.validate_row_chunked(X).dtype == np.float64
+    assert ntd.validate_row_chunked(da.ones((6, 4), chunks=(3, 4), dtype=bool)).dtype == np.float64
 
 
 def _with_negative_block():
@@ -209,7 +211,7 @@ X_OK = da.ones((8, 3), chunks=(4, -1))
         (X_OK, {"H0": np.ones((2, 3))}, ValueError, "Pass both W0 and H0"),
         (X_OK, {"max_iter": -1}, ValueError, "max_iter must be a non-negative integer"),
         (X_OK, {"max_iter": 1.5}, TypeError, "max_iter must be a non-negative integer"),
-        (X_OK, {"random_state": "seed"}, TypeError, "random_state must be an int"),
+        (X_OK, {"random_state": "seed"}, TypeError, "random_state must be None, an int"),
         (X_OK, {"random_state": -1}, ValueError, "random_state must be a non-negative int"),
     ],
 )

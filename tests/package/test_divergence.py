@@ -1,5 +1,6 @@
 """The Kullback–Leibler divergence and its multiplicative updates, against loops and scikit-learn."""
 
+import math
 import warnings
 
 import numpy as np
@@ -34,8 +35,8 @@ def test_divergence_against_loops_with_zeros():
 def test_gradients_against_finite_differences():
     rng = np.random.RandomState(1)
     X, W, H = rng.rand(5, 4), rng.rand(5, 2) + 0.1, rng.rand(2, 4) + 0.1
-    assert nt.linalg.check_gradient(lambda V: kl_loss(X, V, H), kl_gradient_W(X, W, H), W) < 1e-6
-    assert nt.linalg.check_gradient(lambda V: kl_loss(X, W, V), kl_gradient_H(X, W, H), H) < 1e-6
+    assert nt.linalg.gradient_error(lambda V: kl_loss(X, V, H), kl_gradient_W(X, W, H), W) < 1e-6
+    assert nt.linalg.gradient_error(lambda V: kl_loss(X, W, V), kl_gradient_H(X, W, H), H) < 1e-6
 
 
 def sklearn_kl(X, W0, H0, n_iter):
@@ -52,8 +53,8 @@ def test_same_iterates_as_sklearn(shape, k, zeros):
     rng = np.random.RandomState(3)
     X = rng.rand(*shape) * 5
     X[rng.rand(*shape) < zeros] = 0
-    W0, H0 = nt.initialize(X, k, random_state=0)
-    res = nt.nmf(X, k, W0=W0, H0=H0, beta_loss="kullback-leibler", max_iter=80)
+    W0, H0 = nt.solvers.initialize(X, k, random_state=0)
+    res = nt.solvers.nmf(X, k, W0=W0, H0=H0, beta_loss="kullback-leibler", max_iter=80)
     W, H = sklearn_kl(X, W0, H0, 80)
     np.testing.assert_allclose(res.W, W, rtol=1e-8, atol=1e-12 * np.abs(W).max())
     np.testing.assert_allclose(res.H, H, rtol=1e-8, atol=1e-12 * np.abs(H).max())
@@ -68,7 +69,7 @@ nonneg = arrays(np.float64, st.tuples(st.integers(2, 8), st.integers(2, 8)),
 @given(X=nonneg, k=st.integers(1, 4), scale=st.sampled_from([1e-2, 1.0, 1e3]), seed=st.integers(0, 2**16))
 def test_divergence_never_increases(X, k, scale, seed):
     X = X * scale
-    res = nt.nmf(X, k, beta_loss="kullback-leibler", max_iter=30, random_state=seed)
+    res = nt.solvers.nmf(X, k, beta_loss="kullback-leibler", max_iter=30, random_state=seed)
     assert np.all(np.isfinite(res.losses)) and (res.W >= 0).all() and (res.H >= 0).all()
     assert np.all(np.diff(res.losses) <= 1e-9 * np.abs(res.losses[:-1]) + 1e-9 * scale)
 
@@ -80,7 +81,7 @@ def test_divergence_never_increases(X, k, scale, seed):
 ])
 def test_bad_beta_loss(kw, match):
     with pytest.raises(ValueError, match=match):
-        nt.nmf(np.ones((3, 3)), 2, **kw)
+        nt.solvers.nmf(np.ones((3, 3)), 2, **kw)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,7 +255,7 @@ def test_beta_broadcasts_and_sklearn_error_relation():
     assert d(1.0, np.array([[0.5, 1.0, 2.0]]), 2).shape == (1, 3)
     assert np.ndim(d(1.0, 2.0, 1)) == 0
     X = np.random.RandomState(12).uniform(0.1, 2, size=(10, 6))
-    W0, H0 = nt.initialize(X, 2, random_state=0)
+    W0, H0 = nt.solvers.initialize(X, 2, random_state=0)
     for beta in ("itakura-saito", 0.5, "kullback-leibler"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -281,3 +282,53 @@ def test_beta_broadcasts_and_sklearn_error_relation():
 def test_beta_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# ---------------------------------------------------------------- tiny and zero entries
+def slow_kl(X, Y):
+    """The obvious reference with Python floats: Σ x log(x / y) − x + y, 0 · log 0 = 0, log x − log y."""
+    total = 0.0
+    for x, y in zip(np.ravel(X).tolist(), np.ravel(Y).tolist()):
+        if x > 0:
+            total += x * (math.log(x) - math.log(y)) if y > 0 else math.inf
+        total += y - x
+    return total
+
+
+def slow_is(x, y):
+    """Itakura–Saito d_0(x | y) = x/y − log(x/y) − 1 with Python floats (x, y > 0)."""
+    return x / y - (math.log(x) - math.log(y)) - 1
+
+
+TINY = [1e-323, 1e-310, 5e-324, 0.0, 1e-300, 0.3, 1.0, 7.5]
+
+
+@pytest.mark.parametrize("x", TINY)
+@pytest.mark.parametrize("y", [1e-323, 1e-310, 1e-300, 0.5, 1.0, 10.0, 1e300])
+def test_kl_is_finite_and_correct_for_tiny_entries(x, y):
+    X = np.array([[x, 1.0], [0.0, 2.0]])
+    Y = np.array([[y, 1.5], [0.25, 2.0]])
+    ref = slow_kl(X, Y)
+    for got in (kl_divergence(X, Y), nt.divergence.beta_divergence(X, Y, 1)):
+        assert np.isfinite(got)
+        assert got == pytest.approx(ref, rel=1e-13, abs=1e-300)
+    assert nt.divergence.d_beta(x, y, 1) == pytest.approx(slow_kl([x], [y]), rel=1e-13, abs=1e-300)
+    if x > 0:
+        assert nt.divergence.d_beta(x, y, 0) == pytest.approx(slow_is(x, y), rel=1e-13)
+
+
+def test_the_issue_case_tiny_x_gave_minus_inf():
+    X = np.array([[1e-323, 1.0]])
+    Y = np.array([[10.0, 1.0]])
+    assert kl_divergence(X, Y) == pytest.approx(10.0, rel=1e-15)  # 1e-323·log(1e-324) ≈ 0, −x + y ≈ 10
+    assert nt.divergence.beta_divergence(X, Y, 1) == pytest.approx(10.0, rel=1e-15)
+
+
+def test_kl_loss_and_auxiliary_are_finite_for_tiny_entries():
+    X = np.array([[1e-323, 1.0, 0.0], [2.0, 1e-310, 3.0]])
+    W = np.array([[1.0, 1e-200], [0.5, 2.0]])
+    H = np.array([[1.0, 0.5, 1e-250], [1.0, 1.0, 1.0]])
+    assert np.isfinite(kl_loss(X, W, H))
+    G = nt.divergence.kl_auxiliary_H(X, W, H, H)
+    assert np.isfinite(G) and G == pytest.approx(kl_divergence(X, W @ H), rel=1e-12)
+    assert kl_divergence(np.array([[1.0]]), np.array([[0.0]])) == np.inf  # x > 0 = y: infinite, as before

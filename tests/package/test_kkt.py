@@ -44,12 +44,12 @@ def test_by_hand():
 
 
 def test_zero_at_exact_factorization_and_positive_when_locked():
-    W, H, _ = nt.food_orders_truth()
+    W, H, _ = nt.data.food_orders_truth()
     X = W @ H
     assert kkt_residual(X, W, H) == pytest.approx(0.0, abs=1e-12)
     H0 = H.copy()
     H0[0, 0] = 0.0  # pizza can no longer be explained: the gradient there is negative
-    assert nt.gradient_H(X, W, H0)[0, 0] < 0
+    assert nt.objective.gradient_H(X, W, H0)[0, 0] < 0
     assert kkt_residual(X, W, H0) > 0.1
 
 
@@ -80,7 +80,7 @@ def fit_penalized(X, **kw):
 
 
 def test_zero_at_sklearn_penalized_solution_and_not_for_wrong_objective():
-    X, _, _ = nt.planted_nmf(20, 10, 3, noise=0.05, random_state=0)
+    X, _, _ = nt.data.planted_nmf(20, 10, 3, noise=0.05, random_state=0)
     kw = dict(alpha_W=0.01, alpha_H=0.02, l1_ratio=0.5)
     W, H = fit_penalized(X, **kw)
     assert kkt_residual(X, W, H, **kw) < 1e-8
@@ -89,7 +89,7 @@ def test_zero_at_sklearn_penalized_solution_and_not_for_wrong_objective():
 
 def test_penalized_rescaling_is_the_penalty_minimizer():
     # a penalized KKT point is already at the penalty-minimizing scale: moving it away is detected
-    X, _, _ = nt.planted_nmf(20, 10, 3, noise=0.05, random_state=0)
+    X, _, _ = nt.data.planted_nmf(20, 10, 3, noise=0.05, random_state=0)
     kw = dict(alpha_W=0.01, alpha_H=0.02, l1_ratio=0.5)
     W, H = fit_penalized(X, **kw)
     assert kkt_residual(X, 3 * W, H / 3, **kw) < 1e-8  # rescaled back before measuring

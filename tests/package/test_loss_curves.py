@@ -12,15 +12,15 @@ from nmf_teach import loss_curves as cs
 
 @pytest.fixture(scope="module")
 def problem():
-    X, _, _ = nt.planted_nmf(20, 15, 3, noise=0.05, random_state=1)
-    W0, H0 = nt.initialize(X, 3, random_state=2)
+    X, _, _ = nt.data.planted_nmf(20, 15, 3, noise=0.05, random_state=1)
+    W0, H0 = nt.solvers.initialize(X, 3, random_state=2)
     return X, W0, H0
 
 
 def test_nmf_curve_is_nmf(problem):
     X, W0, H0 = problem
     curve = cs.nmf_curve(X, W0, H0, "mu", max_iter=15, repeat=2)
-    res = nt.nmf(X, 3, method="mu", W0=W0, H0=H0, max_iter=15)
+    res = nt.solvers.nmf(X, 3, method="mu", W0=W0, H0=H0, max_iter=15)
     np.testing.assert_array_equal(curve.losses, res.losses)
     np.testing.assert_array_equal(curve.iterations, np.arange(16))
     assert curve.times[0] == 0 and np.all(np.diff(curve.times) >= 0)
@@ -31,11 +31,11 @@ def test_nmf_curve_is_nmf(problem):
 def test_sklearn_cd_curve_points_are_separate_fits(problem):
     X, W0, H0 = problem
     W0_before, H0_before = W0.copy(), H0.copy()
-    curve = cs.sklearn_cd_curve(X, W0, H0, max_iters=[1, 4, 9])
+    curve = cs.sklearn_cd_curve(X, W0, H0, max_iter=[1, 4, 9])
     np.testing.assert_array_equal(W0, W0_before)  # the start is not changed in place
     np.testing.assert_array_equal(H0, H0_before)
     assert list(curve.iterations) == [0, 1, 4, 9] and curve.label == "sklearn cd"
-    assert curve.losses[0] == pytest.approx(nt.loss(X, W0, H0))
+    assert curve.losses[0] == pytest.approx(nt.objective.loss(X, W0, H0))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         W, H, n_iter = non_negative_factorization(X, W=W0.copy(), H=H0.copy(), n_components=3, init="custom",
@@ -51,8 +51,8 @@ def test_solver_curves_share_one_start(problem):
     assert list(curves) == ["mu", "hals", "sklearn cd"]
     starts = {c.losses[0] for c in curves.values()}
     assert len(starts) == 1
-    W0, H0 = nt.initialize(X, 3, random_state=5)
-    assert starts.pop() == pytest.approx(nt.loss(X, W0, H0))
+    W0, H0 = nt.solvers.initialize(X, 3, random_state=5)
+    assert starts.pop() == pytest.approx(nt.objective.loss(X, W0, H0))
     assert list(curves["sklearn cd"].iterations) == [0, 1, 2, 3, 5, 7, 10]
     only = cs.solver_curves(X, 3, methods="pgd", sklearn_cd=False, max_iter=3, init="nndsvda")
     assert list(only) == ["pgd"] and len(only["pgd"].losses) == 4
@@ -69,11 +69,11 @@ def test_loss_within_budget():
 def test_bad_input(problem):
     X, W0, H0 = problem
     with pytest.raises(ValueError, match="strictly increasing"):
-        cs.sklearn_cd_curve(X, W0, H0, max_iters=[5, 2])
+        cs.sklearn_cd_curve(X, W0, H0, max_iter=[5, 2])
     with pytest.raises(ValueError, match="positive integers"):
-        cs.sklearn_cd_curve(X, W0, H0, max_iters=[0, 2])
+        cs.sklearn_cd_curve(X, W0, H0, max_iter=[0, 2])
     with pytest.raises(ValueError, match="positive integers"):
-        cs.sklearn_cd_curve(X, W0, H0, max_iters=[])
+        cs.sklearn_cd_curve(X, W0, H0, max_iter=[])
     with pytest.raises(ValueError, match="repeat must be a positive"):
         cs.nmf_curve(X, W0, H0, repeat=0)
     with pytest.raises(TypeError, match="repeat must be a positive"):
@@ -107,9 +107,9 @@ def test_solver_curves_checks_its_own_arguments():
 
 
 def test_nmf_curve_reports_the_fastest_whole_run():
-    X, _, _ = nt.planted_nmf(30, 20, 3, random_state=0)
-    W0, H0 = nt.initialize(X, 3)
+    X, _, _ = nt.data.planted_nmf(30, 20, 3, random_state=0)
+    W0, H0 = nt.solvers.initialize(X, 3)
     curve = cs.nmf_curve(X, W0, H0, "mu", max_iter=20, repeat=3)
     assert np.all(np.diff(curve.times) >= 0) and curve.times[0] == 0
-    single = nt.nmf(X, 3, W0=W0, H0=H0, max_iter=20)
+    single = nt.solvers.nmf(X, 3, W0=W0, H0=H0, max_iter=20)
     np.testing.assert_array_equal(curve.losses, single.losses)  # timing never changes the iterates

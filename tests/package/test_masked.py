@@ -22,9 +22,9 @@ def naive_masked_loss(X, W, H, M):
 
 @pytest.fixture
 def problem():
-    X, _, _ = nt.planted_nmf(15, 12, 3, noise=0.1, random_state=0)
+    X, _, _ = nt.data.planted_nmf(15, 12, 3, noise=0.1, random_state=0)
     M = np.random.RandomState(1).rand(*X.shape) < 0.6
-    W0, H0 = nt.initialize(X, 3, random_state=2)
+    W0, H0 = nt.solvers.initialize(X, 3, random_state=2)
     return X, M, W0, H0
 
 
@@ -36,9 +36,9 @@ def test_masked_loss_against_loops(problem):
 @pytest.mark.parametrize("shape, k", [((15, 12), 3), ((7, 20), 2), ((30, 5), 4)])
 def test_all_true_mask_gives_the_unmasked_solver(shape, k):
     X = np.random.RandomState(0).rand(*shape)
-    W0, H0 = nt.initialize(X, k, random_state=1)
-    a = nt.nmf(X, k, W0=W0, H0=H0, max_iter=60, mask=np.ones(shape, bool))
-    b = nt.nmf(X, k, W0=W0, H0=H0, max_iter=60)
+    W0, H0 = nt.solvers.initialize(X, k, random_state=1)
+    a = nt.solvers.nmf(X, k, W0=W0, H0=H0, max_iter=60, mask=np.ones(shape, bool))
+    b = nt.solvers.nmf(X, k, W0=W0, H0=H0, max_iter=60)
     np.testing.assert_allclose(a.W, b.W, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(a.H, b.H, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(a.losses, b.losses, rtol=1e-10)
@@ -47,15 +47,15 @@ def test_all_true_mask_gives_the_unmasked_solver(shape, k):
 @pytest.mark.parametrize("fill", [np.nan, 0.0, 1e6])
 def test_unobserved_values_have_no_influence(problem, fill):
     X, M, W0, H0 = problem
-    ref = nt.nmf(np.where(M, X, 0.5), 3, W0=W0, H0=H0, max_iter=40, mask=M)
-    res = nt.nmf(np.where(M, X, fill), 3, W0=W0, H0=H0, max_iter=40, mask=M)
+    ref = nt.solvers.nmf(np.where(M, X, 0.5), 3, W0=W0, H0=H0, max_iter=40, mask=M)
+    res = nt.solvers.nmf(np.where(M, X, fill), 3, W0=W0, H0=H0, max_iter=40, mask=M)
     assert np.array_equal(res.W, ref.W) and np.array_equal(res.H, ref.H)
     assert np.array_equal(res.losses, ref.losses)
 
 
 def test_random_start_uses_the_observed_mean(problem):
     X, M, _, _ = problem
-    a = nt.nmf(np.where(M, X, np.nan), 3, mask=M, max_iter=0, random_state=4)
+    a = nt.solvers.nmf(np.where(M, X, np.nan), 3, mask=M, max_iter=0, random_state=4)
     rng = np.random.RandomState(4)
     avg = np.sqrt(X[M].mean() / 3)
     H = np.abs(avg * rng.standard_normal((3, X.shape[1])))
@@ -77,7 +77,7 @@ def test_empty_row_and_column_are_handled(problem):
     M = M.copy()
     M[2, :] = False
     M[:, 5] = False
-    res = nt.nmf(np.where(M, X, np.nan), 3, W0=W0, H0=H0, mask=M, max_iter=30)
+    res = nt.solvers.nmf(np.where(M, X, np.nan), 3, W0=W0, H0=H0, mask=M, max_iter=30)
     assert np.all(np.isfinite(res.W)) and np.all(np.isfinite(res.H))
     assert np.allclose(res.W[2], 0) and np.allclose(res.H[:, 5], 0)  # nothing observed: nothing kept
     assert np.all(np.diff(res.losses) <= 1e-12 * res.losses[:-1])
@@ -94,7 +94,7 @@ def test_observed_loss_never_increases(X, k, scale, share, seed):
     X = X * scale
     M = np.random.RandomState(seed).rand(*X.shape) < share
     M[0, 0] = True
-    res = nt.nmf(np.where(M, X, np.nan), k, mask=M, max_iter=30, random_state=seed)
+    res = nt.solvers.nmf(np.where(M, X, np.nan), k, mask=M, max_iter=30, random_state=seed)
     assert np.all(np.isfinite(res.losses)) and (res.W >= 0).all() and (res.H >= 0).all()
     assert np.all(np.diff(res.losses) <= 1e-9 * res.losses[:-1] + 1e-12 * scale ** 2)
 
@@ -126,4 +126,4 @@ def test_bad_input(problem, kw, fill, error, match):
     if kind == "negative_observed":
         X[0, 0] = -1.0
     with pytest.raises(error, match=match):
-        nt.nmf(X, 3, mask=masks[kind], **kw)
+        nt.solvers.nmf(X, 3, mask=masks[kind], **kw)

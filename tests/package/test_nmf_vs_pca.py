@@ -66,7 +66,7 @@ def test_one_hot_and_kmeans_objective(rng):
     labels = np.array([0, 1, 1, 0])
     H = np.array([X[labels == c].mean(axis=0) for c in range(2)])
     inertia = sum(np.sum((X[i] - H[labels[i]]) ** 2) for i in range(4))
-    assert nt.loss(X, compare.one_hot(labels), H) == pytest.approx(inertia)
+    assert nt.objective.loss(X, compare.one_hot(labels), H) == pytest.approx(inertia)
 
 
 def test_bad_inputs():

@@ -212,8 +212,19 @@ def test_split_bad_input(mask, test_size, error, match):
 
 
 def test_split_bad_seed():
-    with pytest.raises(TypeError, match="random_state must be an int"):
-        train_test_split_mask(np.ones((3, 3), bool), 0.2, random_state=None)
+    with pytest.raises(TypeError, match="random_state must be None, an int"):
+        train_test_split_mask(np.ones((3, 3), bool), 0.2, random_state=1.5)
+
+
+def test_split_random_state_rule():
+    M = np.ones((6, 5), bool)
+    a = train_test_split_mask(M, 0.3, random_state=4)[1]
+    assert np.array_equal(a, train_test_split_mask(M, 0.3, random_state=np.random.RandomState(4))[1])
+    rng = np.random.default_rng(0)
+    b, c = (train_test_split_mask(M, 0.3, random_state=rng)[1] for _ in range(2))
+    assert not np.array_equal(b, c)  # a generator is advanced: two independent splits
+    fresh = [train_test_split_mask(M, 0.3, random_state=None)[1] for _ in range(5)]
+    assert any(not np.array_equal(fresh[0], f) for f in fresh[1:])  # None: fresh randomness
 
 
 # ----------------------------------------------------------------------------- top-N

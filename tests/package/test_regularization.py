@@ -51,7 +51,7 @@ def test_objective_against_loops(problem):
 
 def test_objective_without_penalty_is_sklearn_objective(problem):
     X, W, H = problem
-    assert reg.regularized_objective(X, W, H) == pytest.approx(nt.sklearn_objective(X, W, H))
+    assert reg.regularized_objective(X, W, H) == pytest.approx(nt.objective.sklearn_objective(X, W, H))
 
 
 @pytest.mark.parametrize("r", [0.0, 0.4, 1.0])
@@ -59,8 +59,8 @@ def test_gradients_against_finite_differences(problem, r):
     X, W, H = problem
     kw = dict(alpha_W=0.2, alpha_H=0.05, l1_ratio=r)
     gW, gH = reg.regularized_gradients(X, W, H, **kw)
-    assert nt.check_gradient(lambda V: reg.regularized_objective(X, V, H, **kw), gW, W) < 1e-6
-    assert nt.check_gradient(lambda V: reg.regularized_objective(X, W, V, **kw), gH, H) < 1e-6
+    assert nt.linalg.gradient_error(lambda V: reg.regularized_objective(X, V, H, **kw), gW, W) < 1e-6
+    assert nt.linalg.gradient_error(lambda V: reg.regularized_objective(X, W, V, **kw), gH, H) < 1e-6
 
 
 def test_bad_inputs(problem):

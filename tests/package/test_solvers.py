@@ -25,18 +25,18 @@ def sklearn_mu(X, W0, H0, max_iter):
 
 @pytest.mark.parametrize("shape, k, iters", [((20, 15), 3, 50), ((9, 30), 5, 200), ((6, 4), 3, 1)])
 def test_mu_agrees_with_scikit_learn(shape, k, iters):
-    X, _, _ = nt.planted_nmf(*shape, k, noise=0.05, random_state=4)
-    W0, H0 = nt.initialize(X, k, random_state=7)
+    X, _, _ = nt.data.planted_nmf(*shape, k, noise=0.05, random_state=4)
+    W0, H0 = nt.solvers.initialize(X, k, random_state=7)
     W_sk, H_sk, n_iter = sklearn_mu(X, W0, H0, iters)
-    res = nt.nmf(X, k, W0=W0, H0=H0, max_iter=iters)
+    res = nt.solvers.nmf(X, k, W0=W0, H0=H0, max_iter=iters)
     assert n_iter == res.n_iter == iters
     np.testing.assert_allclose(res.W, W_sk, rtol=0, atol=1e-10)
     np.testing.assert_allclose(res.H, H_sk, rtol=0, atol=1e-10)
 
 
 def test_random_init_is_scikit_learns():
-    X, _, _ = nt.planted_nmf(10, 7, 2, random_state=1)
-    W0, H0 = nt.initialize(X, 3, "random", random_state=42)
+    X, _, _ = nt.data.planted_nmf(10, 7, 2, random_state=1)
+    W0, H0 = nt.solvers.initialize(X, 3, "random", random_state=42)
     W_sk, H_sk = _initialize_nmf(X, 3, init="random", random_state=42)
     np.testing.assert_allclose(W0, W_sk)
     np.testing.assert_allclose(H0, H_sk)
@@ -44,8 +44,8 @@ def test_random_init_is_scikit_learns():
 
 @pytest.mark.parametrize("init", ["nndsvd", "nndsvda"])
 def test_nndsvd_matches_scikit_learn(init):
-    X, _, _ = nt.planted_nmf(12, 9, 3, noise=0.1, random_state=5)
-    W0, H0 = nt.initialize(X, 3, init)
+    X, _, _ = nt.data.planted_nmf(12, 9, 3, noise=0.1, random_state=5)
+    W0, H0 = nt.solvers.initialize(X, 3, init)
     W_sk, H_sk = _initialize_nmf(X, 3, init=init, random_state=0)
     np.testing.assert_allclose(W0 @ H0, W_sk @ H_sk, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(W0, W_sk, rtol=1e-6, atol=1e-8)
@@ -54,9 +54,9 @@ def test_nndsvd_matches_scikit_learn(init):
 
 
 def test_nndsvd_zeros_stay_zero_under_mu():
-    X, _, _ = nt.planted_nmf(12, 9, 3, noise=0.1, random_state=5)
-    W0, H0 = nt.initialize(X, 3, "nndsvd")
-    res = nt.nmf(X, 3, W0=W0, H0=H0, max_iter=50)
+    X, _, _ = nt.data.planted_nmf(12, 9, 3, noise=0.1, random_state=5)
+    W0, H0 = nt.solvers.initialize(X, 3, "nndsvd")
+    res = nt.solvers.nmf(X, 3, W0=W0, H0=H0, max_iter=50)
     assert np.array_equal(res.H == 0, H0 == 0) and np.array_equal(res.W == 0, W0 == 0)
 
 
@@ -78,7 +78,7 @@ def test_loss_never_increases(method, X, k, scale, zero_row, zero_col, seed):
         X[0, :] = 0
     if zero_col:
         X[:, -1] = 0
-    res = nt.nmf(X, k, method=method, max_iter=30, random_state=seed)
+    res = nt.solvers.nmf(X, k, method=method, max_iter=30, random_state=seed)
     assert np.all(np.isfinite(res.losses)) and np.all(np.isfinite(res.W)) and np.all(np.isfinite(res.H))
     assert (res.W >= 0).all() and (res.H >= 0).all()
     rises = np.diff(res.losses)
@@ -87,35 +87,37 @@ def test_loss_never_increases(method, X, k, scale, zero_row, zero_col, seed):
 
 @pytest.mark.parametrize("method", ["hals", "pgd"])
 def test_hals_and_pgd_never_increase_loss(method):
-    X, _, _ = nt.planted_nmf(30, 20, 4, noise=0.1, random_state=0)
-    res = nt.nmf(X, 4, method=method, max_iter=100)
+    X, _, _ = nt.data.planted_nmf(30, 20, 4, noise=0.1, random_state=0)
+    res = nt.solvers.nmf(X, 4, method=method, max_iter=100, random_state=0)
     assert np.all(np.diff(res.losses) <= 1e-10 * res.losses[:-1])
     assert (res.W >= 0).all() and (res.H >= 0).all()
 
 
 def test_hals_reaches_lower_loss_than_mu_in_same_iterations():
-    X, _, _ = nt.planted_nmf(40, 30, 4, noise=0.05, random_state=0)
-    mu = nt.nmf(X, 4, method="mu", max_iter=100)
-    hals = nt.nmf(X, 4, method="hals", max_iter=100)
+    X, _, _ = nt.data.planted_nmf(40, 30, 4, noise=0.05, random_state=0)
+    mu = nt.solvers.nmf(X, 4, method="mu", max_iter=100, random_state=0)
+    hals = nt.solvers.nmf(X, 4, method="hals", max_iter=100, random_state=0)
     assert hals.loss < mu.loss
 
 
 def test_result_fields_and_determinism():
-    X, _, _ = nt.planted_nmf(10, 8, 2, random_state=0)
-    a = nt.nmf(X, 2, max_iter=20, keep_history=True)
-    b = nt.nmf(X, 2, max_iter=20)
+    X, _, _ = nt.data.planted_nmf(10, 8, 2, random_state=0)
+    a = nt.solvers.nmf(X, 2, max_iter=20, keep_history=True, random_state=0)
+    b = nt.solvers.nmf(X, 2, max_iter=20, random_state=0)
     assert a.W.shape == (10, 2) and a.H.shape == (2, 8)
     assert a.n_iter == 20 and a.losses.shape == (21,) and a.times.shape == (21,)
-    assert a.losses[0] == pytest.approx(nt.loss(X, *a.history[0]))
+    assert a.losses[0] == pytest.approx(nt.objective.loss(X, *a.history[0]))
     assert len(a.history) == 21 and a.loss == a.losses[-1]
-    np.testing.assert_array_equal(a.W, b.W)  # random_state=None means seed 0
-    c = nt.nmf(X, 2, max_iter=20, random_state=1)
+    np.testing.assert_array_equal(a.W, b.W)  # the same seed, the same run
+    fresh = [nt.solvers.nmf(X, 2, max_iter=0, random_state=None).W for _ in range(2)]
+    assert not np.allclose(*fresh)  # None: fresh randomness (scikit-learn's rule)
+    c = nt.solvers.nmf(X, 2, max_iter=20, random_state=1)
     assert not np.allclose(a.W, c.W)
 
 
 def test_tol_stops_early():
-    X, _, _ = nt.planted_nmf(10, 8, 2, random_state=0)
-    res = nt.nmf(X, 2, max_iter=5000, tol=1e-6)
+    X, _, _ = nt.data.planted_nmf(10, 8, 2, random_state=0)
+    res = nt.solvers.nmf(X, 2, max_iter=5000, tol=1e-6, random_state=0)
     assert res.converged and res.n_iter < 5000
     assert res.losses[-2] - res.losses[-1] < 1e-6 * res.losses[0]
 
@@ -124,16 +126,16 @@ def test_tol_stops_early():
 def test_safe_steps_survive_subnormal_data(method):
     # found by hypothesis: entries ~1e-316 made the SVD behind ‖HHᵀ‖₂ fail and 1/L overflow
     X = np.full((2, 2), 2.2e-316)
-    res = nt.nmf(X, 1, method=method, max_iter=5)
+    res = nt.solvers.nmf(X, 1, method=method, max_iter=5, random_state=0)
     assert np.all(np.isfinite(res.W)) and np.all(np.isfinite(res.H)) and not res.diverged
     with pytest.raises(ValueError, match="too large for float64"):
-        nt.lipschitz_step_W(np.full((1, 3), 1e-160))
+        nt.updates.lipschitz_step_W(np.full((1, 3), 1e-160))
 
 
 def test_rising_loss_is_not_convergence():
-    X, _, _ = nt.planted_nmf(10, 8, 2, random_state=0)
+    X, _, _ = nt.data.planted_nmf(10, 8, 2, random_state=0)
     with pytest.warns(RuntimeWarning, match="diverged"):
-        res = nt.nmf(X, 2, method="gd", learning_rate=0.3, tol=1e-3, max_iter=50)
+        res = nt.solvers.nmf(X, 2, method="gd", learning_rate=0.3, tol=1e-3, max_iter=50, random_state=0)
     assert not res.converged and res.losses[1] > res.losses[0]
 
 
@@ -141,25 +143,25 @@ def test_W0_H0_not_modified_and_integer_input():
     X = np.array([[1, 2, 0], [3, 0, 1], [0, 1, 4], [2, 2, 2]])
     W0, H0 = np.full((4, 2), 0.5), np.full((2, 3), 0.5)
     W0c, H0c = W0.copy(), H0.copy()
-    res = nt.nmf(X, 2, W0=W0, H0=H0, max_iter=10)
+    res = nt.solvers.nmf(X, 2, W0=W0, H0=H0, max_iter=10)
     np.testing.assert_array_equal(W0, W0c)
     np.testing.assert_array_equal(H0, H0c)
     assert res.init == "custom" and res.W.dtype == np.float64
 
 
 def test_gd_with_too_large_step_warns_and_stops():
-    X, _, _ = nt.planted_nmf(10, 8, 2, random_state=0)
+    X, _, _ = nt.data.planted_nmf(10, 8, 2, random_state=0)
     with pytest.warns(RuntimeWarning, match="diverged at iteration"):
-        res = nt.nmf(X, 2, method="gd", learning_rate=5.0, max_iter=500)
+        res = nt.solvers.nmf(X, 2, method="gd", learning_rate=5.0, max_iter=500, random_state=0)
     assert res.diverged and np.all(np.isfinite(res.losses)) and res.n_iter < 500
 
 
 def test_gd_small_step_goes_negative():
-    X = nt.food_orders().X  # zeros in X pull some entries below 0
-    res = nt.nmf(X, 3, method="gd", learning_rate=0.01, max_iter=300)
+    X = nt.data.food_orders().X  # zeros in X pull some entries below 0
+    res = nt.solvers.nmf(X, 3, method="gd", learning_rate=0.01, max_iter=300, random_state=0)
     assert (res.W < 0).any() or (res.H < 0).any()
     assert res.losses[-1] < 1e-2 * res.losses[0]
-    res = nt.nmf(X, 3, method="pgd", learning_rate=0.01, max_iter=300)
+    res = nt.solvers.nmf(X, 3, method="pgd", learning_rate=0.01, max_iter=300, random_state=0)
     assert (res.W >= 0).all() and (res.H >= 0).all()
 
 
@@ -198,16 +200,84 @@ X_OK = np.ones((4, 3))
         (X_OK, {"tol": -0.1}, ValueError, "tol must be a finite non-negative number"),
         (X_OK, {"learning_rate": 0.1}, ValueError, "method='mu' has no learning rate"),
         (X_OK, {"method": "gd", "learning_rate": 0.0}, ValueError, "learning_rate must be a finite positive"),
-        (X_OK, {"random_state": "seed"}, TypeError, "random_state must be an int"),
+        (X_OK, {"random_state": "seed"}, TypeError, "random_state must be None, an int"),
         (X_OK, {"init": "nndsvd", "n_components": 4}, ValueError, r"n_components <= min\(m, n\) = 3"),
     ],
 )
 def test_bad_input_gets_a_clear_error(X, kwargs, err, match):
     kwargs = {"n_components": 2, **kwargs}
     with pytest.raises(err, match=match):
-        nt.nmf(X, **kwargs)
+        nt.solvers.nmf(X, **kwargs)
 
 
 def test_zero_matrix_gives_zero_loss_without_nan():
-    res = nt.nmf(np.zeros((3, 3)), 2, max_iter=5)
+    res = nt.solvers.nmf(np.zeros((3, 3)), 2, max_iter=5, random_state=0)
     assert np.all(res.losses == 0) and np.all(np.isfinite(res.W))
+
+
+# ---------------------------------------------------------------- zero starts, the nndsvd warning
+@pytest.mark.parametrize("kw", [{}, {"beta_loss": "kullback-leibler"}, {"mask": "all"}],
+                         ids=["frobenius", "kl", "masked"])
+@pytest.mark.parametrize("which", ["W0", "H0", "both", "disjoint"])
+def test_a_start_with_wh_zero_is_refused_for_mu(kw, which):
+    X, _, _ = nt.data.planted_nmf(8, 6, 2, random_state=0)
+    W0, H0 = np.ones((8, 2)), np.ones((2, 6))
+    if which in ("W0", "both"):
+        W0[:] = 0
+    if which in ("H0", "both"):
+        H0[:] = 0
+    if which == "disjoint":  # column 0 of W0 and row 1 of H0 are zero: WH = 0 with neither factor zero
+        W0[:, 0] = 0
+        H0[1] = 0
+        W0[:, 1] = 0  # ... and column 1 of W0 too
+        H0[0] = 1.0
+    kw = {**kw, "mask": np.ones(X.shape, bool)} if kw.get("mask") == "all" else kw
+    with pytest.raises(ValueError, match=r"W0 @ H0 = 0 .*fixed point of the multiplicative update"):
+        nt.solvers.nmf(X, 2, W0=W0, H0=H0, max_iter=5, **kw)
+    nt.solvers.nmf(X, 2, method="hals", W0=W0, H0=H0, max_iter=5)  # HALS can leave a zero start
+
+
+def test_a_partly_zero_start_is_accepted():
+    X, _, _ = nt.data.planted_nmf(8, 6, 2, random_state=0)
+    W0, H0 = np.ones((8, 2)), np.ones((2, 6))
+    W0[:, 0] = 0  # one dead component: WH ≠ 0, MU can still fit with the other
+    res = nt.solvers.nmf(X, 2, W0=W0, H0=H0, max_iter=20)
+    assert res.loss < res.losses[0] and np.all(res.W[:, 0] == 0)
+
+
+def test_nndsvd_with_mu_warns_that_zeros_stay_zero():
+    X, _, _ = nt.data.planted_nmf(20, 15, 3, noise=0.05, random_state=0)
+    with pytest.warns(UserWarning, match="nndsvda"):
+        res = nt.solvers.nmf(X, 3, init="nndsvd", max_iter=10)
+    W0, _ = nt.solvers.initialize(X, 3, "nndsvd")
+    assert np.all(res.W[W0 == 0] == 0)  # what the warning says
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nt.solvers.nmf(X, 3, init="nndsvda", max_iter=2)
+        nt.solvers.nmf(X, 3, init="nndsvd", method="hals", max_iter=2)
+
+
+# ---------------------------------------------------------------- the kernels
+def test_the_guard_replaces_only_exact_zeros():
+    from nmf_teach import _kernels
+
+    N = np.array([[1.0, 2.0, 0.0]])
+    D = np.array([[0.0, 1e-300, 0.0]])
+    out = _kernels.guarded_divide(N, D.copy())
+    assert out[0, 0] == 1.0 / float(np.finfo(np.float32).eps) and out[0, 1] == 2.0 / 1e-300 and out[0, 2] == 0.0
+    np.testing.assert_array_equal(nt.linalg.safe_divide(N, D), out)
+
+
+def test_one_mu_kernel_updates_w_and_h_by_transposition():
+    from nmf_teach import _kernels
+
+    X, _, _ = nt.data.planted_nmf(9, 7, 3, noise=0.1, random_state=2)
+    W, H = nt.solvers.initialize(X, 3, random_state=2)
+    W_ref = W * (X @ H.T) / (W @ H @ H.T)  # the rule, written out
+    H_ref = H * (W.T @ X) / (W.T @ W @ H)
+    W_new = _kernels.mu_factor(W.copy(), X @ H.T, H @ H.T)
+    Ht = H.copy()
+    _kernels.mu_factor(Ht.T, (W.T @ X).T, W.T @ W)
+    np.testing.assert_allclose(W_new, W_ref, rtol=1e-13)
+    np.testing.assert_allclose(Ht, H_ref, rtol=1e-13)
+    np.testing.assert_allclose(nt.updates.mu_update_H(X, W, H), H_ref, rtol=1e-13)

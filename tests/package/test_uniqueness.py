@@ -34,7 +34,7 @@ def test_normalize_leaves_zero_rows():
 
 
 def test_normalize_pizza_gives_counts():
-    Wt, Ht, _ = nt.food_orders_truth()
+    Wt, Ht, _ = nt.data.food_orders_truth()
     Wn, Hn = U.normalize_factors(Wt * [2.0, 0.5, 3.0], Ht / np.array([[2.0], [0.5], [3.0]]))
     np.testing.assert_allclose(Wn, Wt)
     np.testing.assert_allclose(Hn, Ht)

@@ -17,12 +17,12 @@ def test_as_matrix_refuses_sparse_input(make):
 
 def test_check_nonnegative_refuses_sparse_input():
     with pytest.raises(TypeError, match=r"X is a scipy sparse matrix \(csr_matrix\)"):
-        V.check_nonnegative(sparse.csr_matrix(np.ones((2, 2))))
+        V.validate_nonnegative(sparse.csr_matrix(np.ones((2, 2))))
 
 
 @pytest.mark.parametrize("value", [0, 3, np.int64(5)])
 def test_check_nonneg_int_accepts(value):
-    out = V.check_nonneg_int(value, "n_steps")
+    out = V.validate_nonneg_int(value, "n_steps")
     assert out == value and type(out) is int
 
 
@@ -39,4 +39,4 @@ def test_check_nonneg_int_accepts(value):
 )
 def test_check_nonneg_int_refuses(value, exc, match):
     with pytest.raises(exc, match=match):
-        V.check_nonneg_int(value, "n_steps")
+        V.validate_nonneg_int(value, "n_steps")
