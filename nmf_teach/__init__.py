@@ -41,6 +41,7 @@ Book and course tooling
     :mod:`~nmf_teach.prose`           glue: computed numbers into the text of a page
     :mod:`~nmf_teach.checks`          lab checks that say what is wrong in a student's function
     :mod:`~nmf_teach.labs`            student versions of the labs (``python -m nmf_teach.labs OUTDIR``)
+    :mod:`~nmf_teach.grading`         the nbgrader workflow: release, collect, autograde, grades CSV, feedback
 
 Two private modules serve the others and are not for chapters:
 ``_kernels`` (the unchecked arithmetic of every update rule and the one
@@ -64,7 +65,7 @@ _MODULE_GROUPS = {
     "teaching aids": ("toy_descent", "derivation", "cost", "loss_curves", "uniqueness", "nmf_vs_pca",
                       "rank_selection"),
     "applications": ("recommend", "images", "audio", "topics", "clustering"),
-    "book and course tooling": ("data", "plotting", "widgets", "prose", "checks", "labs"),
+    "book and course tooling": ("data", "plotting", "widgets", "prose", "checks", "labs", "grading"),
 }
 _MODULES = frozenset(m for group in _MODULE_GROUPS.values() for m in group)
 
