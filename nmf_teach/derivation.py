@@ -29,7 +29,10 @@ from .objective import _gradient_H, _gradient_W, _loss
 from .solvers import _seed
 from .updates import _mu_H, _mu_W
 
-__all__ = ["DerivationStep", "mu_derivation", "verify_derivation", "random_problem"]
+__all__ = ["DerivationStep", "mu_derivation", "verify_derivation", "random_problem", "KINDS"]
+
+#: What a step's numeric check compares (see :class:`DerivationStep`).
+KINDS = ("identity", "finite difference", "package")
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,39 @@ class DerivationStep:
         The reason it holds.
     sides : callable (X, W, H) -> (ndarray or float, ndarray or float)
         Both sides of the equation evaluated at a problem.
+    kind : {"identity", "finite difference", "package"}, default="identity"
+        What the numeric check can catch. "identity": the two sides are two
+        rearrangements of one expression, so they agree for any numbers and the
+        check only catches a slip in the formula as written. "finite
+        difference": a claimed gradient against a numerical one, a real test
+        of the calculus. "package": the formula against the package's code.
     """
 
     title: str
     latex: str
     why: str
     sides: Callable
+    kind: str = "identity"
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}.")
+
+    def evaluate(self, random_state=0, *, shape=(6, 5, 3)):
+        """Both sides of the step on a random positive problem.
+
+        Parameters
+        ----------
+        random_state : int, default=0
+        shape : tuple (m, n, k), default=(6, 5, 3)
+
+        Returns
+        -------
+        lhs, rhs : ndarray
+            The left and the right side, as float arrays (0-d for a number).
+        """
+        X, W, H = random_problem(*shape, random_state=random_state)
+        return tuple(np.asarray(s, dtype=float) for s in self.sides(X, W, H))
 
     def check(self, random_state=0, *, shape=(6, 5, 3)):
         """Largest relative gap between the two sides on a random positive problem.
@@ -67,8 +97,7 @@ class DerivationStep:
             ``max|lhs − rhs| / max(1, max|rhs|)``; about 1e-15 for an exact
             algebraic step, about 1e-8 where a finite difference is involved.
         """
-        X, W, H = random_problem(*shape, random_state=random_state)
-        lhs, rhs = (np.asarray(s, dtype=float) for s in self.sides(X, W, H))
+        lhs, rhs = self.evaluate(random_state, shape=shape)
         if lhs.shape != rhs.shape:
             raise ValueError(f"Step {self.title!r}: sides have shapes {lhs.shape} and {rhs.shape}.")
         return float(np.max(np.abs(lhs - rhs)) / max(1.0, float(np.max(np.abs(rhs)))))
@@ -167,24 +196,28 @@ def mu_derivation():
             r"\nabla_H \operatorname{tr}(X^\top W H) = (X^\top W)^\top = W^\top X",
             "∇_X tr(AX) = Aᵀ with A = XᵀW.",
             lambda X, W, H: (numerical_gradient(lambda G: tr(X.T @ W @ G), H), W.T @ X),
+            kind="finite difference",
         ),
         DerivationStep(
             "Gradient of tr(HᵀWᵀX)",
             r"\nabla_H \operatorname{tr}(H^\top W^\top X) = W^\top X",
             "∇_X tr(XᵀA) = A with A = WᵀX.",
             lambda X, W, H: (numerical_gradient(lambda G: tr(G.T @ W.T @ X), H), W.T @ X),
+            kind="finite difference",
         ),
         DerivationStep(
             "Gradient of tr(HᵀWᵀWH)",
             r"\nabla_H \operatorname{tr}(H^\top W^\top W H) = \big(W^\top W + (W^\top W)^\top\big) H = 2 W^\top W H",
             "∇_X tr(XᵀAX) = (A + Aᵀ)X with A = WᵀW, which is symmetric.",
             lambda X, W, H: (numerical_gradient(lambda G: tr(G.T @ W.T @ W @ G), H), 2 * W.T @ W @ H),
+            kind="finite difference",
         ),
         DerivationStep(
             "The gradient in H",
             r"\nabla_H \|X - WH\|_F^2 = -2 W^\top X + 2 W^\top W H",
             "Add the three term gradients; tr(XᵀX) does not depend on H.",
             lambda X, W, H: (numerical_gradient(_f_of_H(X, W), H), _gradient_H(X, W, H)),
+            kind="finite difference",
         ),
         DerivationStep(
             "A gradient step with an element-wise rate",
@@ -217,6 +250,7 @@ def mu_derivation():
             r"H \leftarrow H \circ \frac{W^\top X}{W^\top W H}",
             "H + H ∘ (WᵀX ⊘ WᵀWH) − H; this is the gradient step with rate η_H.",
             lambda X, W, H: (H - _rate(W, H) * _gradient_H(X, W, H), _mu_H(X, W, H)),
+            kind="package",
         ),
         DerivationStep(
             "The multiplicative update of W",
@@ -226,6 +260,7 @@ def mu_derivation():
                 W - _safe_divide(W, 2 * W @ H @ H.T) * _gradient_W(X, W, H),
                 _mu_W(X, W, H),
             ),
+            kind="package",
         ),
     ]
 

@@ -59,3 +59,37 @@ def test_random_problem_shapes_and_positivity():
 def test_random_problem_bad_sizes(args, exc, match):
     with pytest.raises(exc, match=match):
         nt.derivation.random_problem(*args)
+
+
+def test_kinds_say_what_each_check_can_catch():
+    kinds = [s.kind for s in STEPS]
+    assert set(kinds) <= set(nt.derivation.KINDS)
+    assert [i + 1 for i, kd in enumerate(kinds) if kd == "finite difference"] == [3, 4, 5, 6]
+    assert [i + 1 for i, kd in enumerate(kinds) if kd == "package"] == [10, 11]
+    assert [i + 1 for i, kd in enumerate(kinds) if kd == "identity"] == [1, 2, 7, 8, 9]
+
+
+def test_an_identity_holds_for_any_numbers_a_gradient_check_does_not():
+    # Step 9 (H ∘ (A ⊘ A) = H) holds even for a W unrelated to anything; a wrong gradient fails Step 6's test
+    cancel = STEPS[8]
+    assert cancel.kind == "identity"
+    X, W, H = nt.derivation.random_problem(6, 5, 3, random_state=4)
+    lhs, rhs = cancel.sides(X, 7.0 * W, H)
+    assert np.allclose(lhs, rhs)
+    wrong = nt.DerivationStep("wrong gradient", "", "",
+                              lambda X, W, H: (nt.linalg.numerical_gradient(lambda G: nt.loss(X, W, G), H),
+                                               -W.T @ X + W.T @ W @ H),
+                              kind="finite difference")
+    assert wrong.check() > 1e-2
+
+
+def test_evaluate_returns_both_sides_that_check_compares():
+    step = STEPS[5]
+    lhs, rhs = step.evaluate(1)
+    assert lhs.shape == rhs.shape == (3, 5)
+    assert np.isclose(np.max(np.abs(lhs - rhs)) / max(1.0, np.max(np.abs(rhs))), step.check(1))
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        nt.DerivationStep("x", "", "", lambda X, W, H: (0.0, 0.0), kind="algebra")
