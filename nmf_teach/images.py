@@ -12,6 +12,8 @@ components are images again). This module holds what that needs:
 - :func:`downsample`    shrink an image by averaging blocks of pixels
 - :func:`psnr`          the peak signal-to-noise ratio of an approximation, in decibels
 - :func:`tile`          many small images (components) laid out as one mosaic array
+- :func:`quantize`      a factor rounded to 8-bit (or other) codes, and the bytes it takes
+- :func:`jpeg_roundtrip` an image through JPEG (Pillow) and back, and the file's size in bytes
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 
 from ._validation import as_matrix, check_positive_int, check_positive_scalar
 
-__all__ = ["LUMA_WEIGHTS", "sample_image", "grayscale", "downsample", "psnr", "tile"]
+__all__ = ["LUMA_WEIGHTS", "sample_image", "grayscale", "downsample", "psnr", "tile", "quantize", "jpeg_roundtrip"]
 
 #: Weights of red, green and blue in the grey value (luma) of ITU-R BT.601,
 #: the ones most image libraries use for "convert to grey".
@@ -267,3 +269,84 @@ def tile(components, shape, *, n_cols=None, pad=1, scale="each", fill=np.nan):
         i, j = divmod(r, n_cols)
         mosaic[i * (h + pad): i * (h + pad) + h, j * (w + pad): j * (w + pad) + w] = C[r].reshape(h, w)
     return mosaic
+
+
+def quantize(F, bits=8, *, axis=0):
+    """Round ``F`` to ``2**bits`` evenly spaced levels, one grid per column or per row.
+
+    Each column (``axis=0``) or row (``axis=1``) gets its own grid from its
+    smallest to its largest entry, ``low + c · step`` with integer codes
+    ``c = 0, …, 2**bits − 1``. Storing the quantized array takes the codes,
+    ``bits`` each, plus two float32 numbers (``low`` and ``step``) per grid.
+
+    Parameters
+    ----------
+    F : array-like of shape (p, q)
+        A factor, e.g. W (m, k) with ``axis=0`` or H (k, n) with ``axis=1``;
+        signed entries (an SVD factor) are allowed.
+    bits : int, default=8
+        Bits per entry, from 1 to 16.
+    axis : {0, 1}, default=0
+        0: one grid per column; 1: one grid per row.
+
+    Returns
+    -------
+    F_hat : ndarray of shape (p, q)
+        The quantized values (what a decoder rebuilds).
+    n_bytes : int
+        ``ceil(p · q · bits / 8)`` bytes of codes plus 8 bytes per grid.
+
+    Notes
+    -----
+    Explained in *NMF on images*, where W and H are counted in bytes to compare
+    NMF with the truncated SVD and JPEG. Each entry moves by at most half a step.
+    """
+    arr = _as_array(F, "F", ndim=(2,))
+    bits = check_positive_int(bits, "bits")
+    if bits > 16:
+        raise ValueError(f"bits must be at most 16, got {bits}.")
+    if axis not in (0, 1):
+        raise ValueError(f"axis must be 0 (one grid per column) or 1 (one grid per row), got {axis!r}.")
+    low = arr.min(axis=axis, keepdims=True)
+    step = (arr.max(axis=axis, keepdims=True) - low) / (2**bits - 1)
+    step[step == 0] = 1.0                      # a constant column: every code is 0
+    codes = np.round((arr - low) / step)
+    n_grids = arr.shape[1 - axis]
+    n_bytes = -(-arr.size * bits // 8) + 8 * n_grids
+    return low + codes * step, int(n_bytes)
+
+
+def jpeg_roundtrip(image, quality):
+    """Encode a grey image in [0, 1] as an 8-bit JPEG file in memory, and decode it.
+
+    Parameters
+    ----------
+    image : array-like of shape (h, w)
+        Grey values in [0, 1]; they are rounded to 8 bits first.
+    quality : int
+        Pillow's JPEG quality, from 1 (smallest file) to 95.
+
+    Returns
+    -------
+    decoded : ndarray of shape (h, w)
+        The decoded image, in [0, 1].
+    n_bytes : int
+        The size of the whole JPEG file, headers and tables included.
+
+    Notes
+    -----
+    Explained in *NMF on images*. Uses Pillow (installed with matplotlib).
+    """
+    import io
+
+    from PIL import Image
+
+    arr = _as_array(image, "image", ndim=(2,))
+    if arr.min() < 0 or arr.max() > 1:
+        raise ValueError(f"image must hold grey values in [0, 1]; its range is [{arr.min():.3g}, {arr.max():.3g}].")
+    if isinstance(quality, bool) or not isinstance(quality, numbers.Integral) or not 1 <= quality <= 95:
+        raise ValueError(f"quality must be an integer from 1 to 95, got {quality!r}.")
+    buffer = io.BytesIO()
+    Image.fromarray(np.round(arr * 255).astype(np.uint8)).save(buffer, format="JPEG", quality=int(quality))
+    decoded = np.asarray(Image.open(io.BytesIO(buffer.getvalue())), dtype=np.float64) / 255.0
+    return decoded, int(buffer.tell())

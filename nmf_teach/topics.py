@@ -10,6 +10,8 @@ Explained in *NMF on text* (``book/18_text``).
   weighted words.
 - :func:`top_word_overlap` counts the top words two sets of topics share, to
   compare two runs (for example Frobenius against Kullback–Leibler NMF).
+- :func:`umass_coherence` scores each topic by how often its top words occur
+  in the same documents.
 
 The corpus is deterministic for one Python version on one platform: modules,
 names and documents are visited in sorted order. Docstrings change a little
@@ -29,7 +31,7 @@ import numpy as np
 
 from ._validation import check_nonnegative, check_positive_int
 
-__all__ = ["DEFAULT_MODULES", "stdlib_docstrings", "docstring_corpus", "top_words", "top_word_overlap"]
+__all__ = ["DEFAULT_MODULES", "stdlib_docstrings", "docstring_corpus", "top_words", "top_word_overlap", "umass_coherence"]
 
 #: Standard-library modules whose docstrings make the corpus, in sorted order.
 #: Each one imports on Linux, macOS and Windows and under Pyodide (Python compiled
@@ -300,3 +302,67 @@ def top_word_overlap(H_a, H_b, n=10):
     tops_a = [set(t) for t in _top_indices(H_a, n)]
     tops_b = [set(t) for t in _top_indices(H_b, n)]
     return np.array([[len(a & b) for b in tops_b] for a in tops_a], dtype=int)
+
+
+def umass_coherence(H, X, n=10):
+    """The UMass coherence of every topic: do its top words occur in the same documents?
+
+    For a topic whose top words, largest weight first, are ``v_1, …, v_n``,
+
+    .. math:: C = \\sum_{a=2}^{n} \\sum_{b=1}^{a-1} \\log \\frac{D(v_a, v_b) + 1}{D(v_b)},
+
+    where ``D(v)`` is the number of documents of ``X`` that contain ``v`` and
+    ``D(v, v')`` the number that contain both (Mimno et al., 2011). It is at most
+    0 and higher (closer to 0) when the top words occur together.
+
+    Parameters
+    ----------
+    H : array-like of shape (k, n_words)
+        Non-negative topics.
+    X : array-like or scipy sparse matrix of shape (n_documents, n_words)
+        The documents, e.g. the TF-IDF or count matrix the topics were fitted to;
+        only which entries are non-zero matters.
+    n : int, default=10
+        The number of top words per topic, from 2 to ``n_words``.
+
+    Returns
+    -------
+    ndarray of shape (k,)
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not match, ``n`` is out of range, a topic has fewer than
+        two positive weights, or a top word occurs in no document.
+
+    Notes
+    -----
+    Explained in *NMF on text*.
+
+    References
+    ----------
+    Mimno, Wallach, Talley, Leenders and McCallum, "Optimizing semantic coherence
+    in topic models", EMNLP 2011.
+    """
+    import scipy.sparse as sp
+
+    H = check_nonnegative(H, "H")
+    presence = sp.csc_matrix(X) != 0 if sp.issparse(X) else sp.csc_matrix(np.asarray(X) != 0)
+    if presence.shape[1] != H.shape[1]:
+        raise ValueError(f"X has {presence.shape[1]} columns (words) and H has {H.shape[1]}; they must match.")
+    n = _check_top_n(n, H.shape[1])
+    if n < 2:
+        raise ValueError("n must be at least 2: coherence is a sum over pairs of top words.")
+    presence = presence.astype(np.float64)
+    scores = []
+    for r, top in enumerate(_top_indices(H, n)):
+        if len(top) < 2:
+            raise ValueError(f"topic {r} has fewer than two positive weights.")
+        cols = presence[:, top]
+        together = (cols.T @ cols).toarray()             # D(v_a, v_b); the diagonal holds D(v_a)
+        single = np.diag(together)
+        if np.any(single == 0):
+            raise ValueError(f"topic {r}: the top word in column {top[int(np.argmin(single))]} occurs in no document of X.")
+        a, b = np.tril_indices(len(top), -1)             # a > b: pairs with the higher-ranked word b
+        scores.append(float(np.sum(np.log((together[a, b] + 1) / single[b]))))
+    return np.array(scores)

@@ -163,3 +163,49 @@ def test_tile_bad_input(shape, kwargs, err, match):
 
 def test_reachable_as_nt_images():
     assert nt.images.psnr is images.psnr
+
+
+# ---------------------------------------------------------------- quantize, jpeg_roundtrip
+
+def test_quantize_against_a_loop(rng):
+    F = rng.standard_normal((7, 3))
+    F_hat, n_bytes = images.quantize(F, 4, axis=0)
+    for j in range(3):
+        col = F[:, j]
+        step = (col.max() - col.min()) / 15
+        expected = [col.min() + round((v - col.min()) / step) * step for v in col]
+        assert np.allclose(F_hat[:, j], expected)
+        assert len(np.unique(np.round((F_hat[:, j] - col.min()) / step))) <= 16
+    assert np.abs(F_hat - F).max() <= 0.5 * ((F.max(0) - F.min(0)) / 15).max() + 1e-12
+    assert n_bytes == math.ceil(21 * 4 / 8) + 8 * 3
+    rows_hat, row_bytes = images.quantize(F.T, 4, axis=1)      # one grid per row: the transposed case
+    assert np.allclose(rows_hat, F_hat.T) and row_bytes == n_bytes
+
+
+def test_quantize_more_bits_smaller_error_and_constant_columns(rng):
+    F = rng.uniform(size=(20, 4))
+    F[:, 2] = 0.3
+    errors = [np.abs(images.quantize(F, b)[0] - F).max() for b in (2, 4, 8, 12)]
+    assert all(a > b for a, b in zip(errors, errors[1:]))
+    assert np.all(images.quantize(F, 8)[0][:, 2] == 0.3)
+
+
+@pytest.mark.parametrize("kwargs, match", [({"bits": 0}, "bits"), ({"bits": 17}, "at most 16"),
+                                           ({"axis": 2}, "axis")])
+def test_quantize_rejects_bad_parameters(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        images.quantize(np.ones((3, 3)), **kwargs)
+
+
+def test_jpeg_roundtrip_size_and_quality(rng):
+    smooth = np.clip(0.5 + 0.3 * np.sin(np.linspace(0, 6, 40))[:, None] * np.cos(np.linspace(0, 4, 50)), 0, 1)
+    low, low_bytes = images.jpeg_roundtrip(smooth, 10)
+    high, high_bytes = images.jpeg_roundtrip(smooth, 90)
+    assert low.shape == smooth.shape and 0 <= low.min() and high.max() <= 1
+    assert low_bytes < high_bytes
+    assert images.psnr(smooth, low, 1) < images.psnr(smooth, high, 1)
+    assert high_bytes > 100                                 # a whole file: headers and tables included
+    with pytest.raises(ValueError, match="quality"):
+        images.jpeg_roundtrip(smooth, 0)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        images.jpeg_roundtrip(smooth + 1, 50)

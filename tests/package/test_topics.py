@@ -141,3 +141,43 @@ def test_shipped_corpus_is_the_collector_output_of_its_python():
     assert len(docs) == len(names) > 500 and names == sorted(names)
     if platform.python_version() == python:  # the snapshot is what the collector gives on that Python
         assert (docs, names) == topics.stdlib_docstrings()
+
+
+def test_umass_coherence_against_loops():
+    rng = np.random.default_rng(3)
+    X = (rng.uniform(size=(40, 12)) < 0.3) * rng.uniform(1, 3, size=(40, 12))
+    X[0] = 1.0                                            # every word occurs somewhere
+    H = rng.uniform(size=(3, 12))
+    got = topics.umass_coherence(H, X, 5)
+    present = X > 0
+    for r in range(3):
+        top = list(np.argsort(-H[r])[:5])
+        expected = 0.0
+        for a in range(1, 5):
+            for b in range(a):
+                both = np.sum(present[:, top[a]] & present[:, top[b]])
+                expected += np.log((both + 1) / np.sum(present[:, top[b]]))
+        assert got[r] == pytest.approx(expected)
+    import scipy.sparse as sp
+    assert np.allclose(topics.umass_coherence(H, sp.csr_matrix(X), 5), got)
+
+
+def test_umass_coherence_prefers_words_that_occur_together():
+    X = np.zeros((20, 4))
+    X[:10, :2] = 1                                         # words 0 and 1 always together
+    X[10:15, 2] = 1
+    X[15:, 3] = 1                                          # words 2 and 3 never
+    together = topics.umass_coherence(np.array([[1.0, 0.9, 0, 0]]), X, 2)[0]
+    apart = topics.umass_coherence(np.array([[0, 0, 1.0, 0.9]]), X, 2)[0]
+    assert together > apart and together == pytest.approx(np.log(11 / 10))
+
+
+@pytest.mark.parametrize("H, X, n, match", [
+    (np.ones((2, 3)), np.ones((4, 5)), 2, "columns"),
+    (np.ones((2, 3)), np.ones((4, 3)), 1, "at least 2"),
+    (np.array([[1.0, 0, 0]]), np.ones((4, 3)), 2, "fewer than two"),
+    (np.ones((1, 3)), np.array([[1.0, 1, 0]] * 4), 3, "occurs in no document"),
+])
+def test_umass_coherence_errors(H, X, n, match):
+    with pytest.raises(ValueError, match=match):
+        topics.umass_coherence(H, X, n)
