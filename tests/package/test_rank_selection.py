@@ -389,3 +389,32 @@ BAD_CALLS = [
 def test_bad_input_raises_a_clear_error(small, call, error, match):
     with pytest.raises(error, match=match):
         call(small)
+
+
+# --------------------------------------------------------------------------- Brunet et al.'s raw rule
+
+
+def test_dominant_coefficient_against_a_loop_and_the_scaled_rule():
+    rng = np.random.default_rng(4)
+    W, H = rng.uniform(size=(30, 4)), rng.uniform(size=(4, 7))
+    by_loop = np.array([max(range(4), key=lambda r: (W[i, r], -r)) for i in range(30)])
+    assert np.array_equal(rs.dominant_coefficient(W), by_loop)
+    # dominant_part is the raw rule after scaling each row of H to sum 1
+    assert np.array_equal(rs.dominant_coefficient(W * H.sum(axis=1)), rs.dominant_part(W, H))
+
+
+def test_dominant_coefficient_depends_on_the_scale_of_a_component():
+    W = np.array([[1.0, 0.9], [0.2, 1.0], [0.6, 0.5]])
+    H = np.ones((2, 3))
+    c = np.array([1.0, 2.0])  # the same factorization: W diag(c), diag(1/c) H
+    assert not np.array_equal(rs.dominant_coefficient(W), rs.dominant_coefficient(W * c))
+    assert np.array_equal(rs.dominant_part(W, H), rs.dominant_part(W * c, H / c[:, None]))
+
+
+@pytest.mark.parametrize("W, error, match", [
+    (-np.ones((3, 2)), ValueError, "negative"),
+    (np.ones((3, 0)), ValueError, "empty"),
+])
+def test_dominant_coefficient_bad_input(W, error, match):
+    with pytest.raises(error, match=match):
+        rs.dominant_coefficient(W)
