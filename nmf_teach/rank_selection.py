@@ -737,5 +737,5 @@ def dominant_coefficient(W):
     and molecular pattern discovery using matrix factorization. PNAS, 101(12).
     (Samples there are the columns of their H; here they are the rows of W.)
     """
-    W = check_nonnegative(W, "W")
+    W = validate_nonnegative(W, "W")
     return np.argmax(W, axis=1)
