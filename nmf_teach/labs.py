@@ -101,8 +101,33 @@ def _stub(task):
     return f"raise NotImplementedError({json.dumps(task, ensure_ascii=False)})"
 
 
-#: The book's website; student copies link to its pages instead of showing raw MyST roles.
-SITE = "https://nmf-step-by-step.github.io/nmf-step-by-step"
+def repository_url():
+    """The book's repository address, read from the ``_config.yml`` of the clone the labs come from.
+
+    ``_config.yml`` (``repository: url:``) is the one place the address is written; the labs'
+    folder is found as :func:`find_labs` finds it, and the configuration sits two levels up.
+    """
+    import yaml
+
+    config = find_labs().parents[1] / "_config.yml"
+    if not config.is_file():
+        raise FileNotFoundError(f"{config} is missing: the book's repository address is read from it.")
+    return yaml.safe_load(config.read_text(encoding="utf-8"))["repository"]["url"].rstrip("/")
+
+
+def site_url():
+    """The book's website (GitHub Pages of :func:`repository_url`); student copies link to its pages."""
+    owner, name = repository_url().split("github.com/", 1)[1].split("/")[:2]
+    return f"https://{owner}.github.io/{name}"
+
+
+def __getattr__(name):
+    """``labs.SITE`` and ``labs.REPOSITORY``: the addresses, derived from ``_config.yml`` when asked for."""
+    if name == "SITE":
+        return site_url()
+    if name == "REPOSITORY":
+        return repository_url()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: How a student copy names a citation (the website's bibliography holds the full entry).
 CITATIONS = {
@@ -111,8 +136,10 @@ CITATIONS = {
     "koren2009matrix": "Koren, Bell and Volinsky 2009",
 }
 
-SOURCES_NOTE = (" (the book follows four blog posts, sources 000 to 003; source 001 is a Korean post on the "
-                f"basic theory of NMF, see [the notes on the sources]({SITE}/book/notes_on_sources.html))")
+def sources_note():
+    """The parenthesis a student copy adds where a lab first names "source 001" (the sources explained)."""
+    return (" (the book follows four blog posts, sources 000 to 003; source 001 is a Korean post on the "
+            f"basic theory of NMF, see [the notes on the sources]({site_url()}/book/notes_on_sources.html))")
 
 
 def _labels(book):
@@ -151,7 +178,7 @@ def _titles(book):
 def _page_url(target, here="book/labs"):
     import posixpath
 
-    return f"{SITE}/{posixpath.normpath(posixpath.join(here, target))}.html"
+    return f"{site_url()}/{posixpath.normpath(posixpath.join(here, target))}.html"
 
 
 def plain_markdown(text, labels=None):
@@ -164,6 +191,7 @@ def plain_markdown(text, labels=None):
     import re
 
     labels = labels if labels is not None else {}
+    site = site_url()
 
     def role(m):
         kind, body = m.group(1), m.group(2)
@@ -177,9 +205,9 @@ def plain_markdown(text, labels=None):
             return f"[{shown or labels.get(page) or target.split('/')[-1]}]({_page_url(target)})"
         if kind == "cite":
             keys = [k.strip() for k in target.split(",")]
-            return "(" + "; ".join(f"[{CITATIONS.get(k, k)}]({SITE}/book/bibliography.html)" for k in keys) + ")"
+            return "(" + "; ".join(f"[{CITATIONS.get(k, k)}]({site}/book/bibliography.html)" for k in keys) + ")"
         page = labels.get(target)
-        url = f"{SITE}/{page}.html#{target}" if page else f"{SITE}/book/intro.html"
+        url = f"{site}/{page}.html#{target}" if page else f"{site}/book/intro.html"
         if kind == "eq":
             return f"[({shown or 'equation'})]({url})"
         return f"[{shown or target.replace('-', ' ')}]({url})"
@@ -206,8 +234,6 @@ def _drop_web_only(text):
                   r"trying\.\s*", "", text)
 
 
-#: The repository the Colab install cell of a student copy installs from (a tag ``v<version>`` of it).
-REPOSITORY = "https://github.com/nmf-step-by-step/nmf-step-by-step"
 
 
 def install_cell_source(version=None):
@@ -227,7 +253,7 @@ def install_cell_source(version=None):
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
-        f'    %pip install --quiet "nmf_teach @ git+{REPOSITORY}@v{version}"\n'
+        f'    %pip install --quiet "nmf_teach @ git+{repository_url()}@v{version}"\n'
         'elif sys.platform == "emscripten":  # JupyterLite: from the website\'s own package index\n'
         f'    %pip install "nmf_teach=={version}"'
     )
@@ -260,7 +286,7 @@ def prepare_student_text(nb, labels=None):
             text = plain_markdown(_drop_web_only(cell.source), labels)
             if not explained and "source 00" in text:
                 i = text.index("source 00") + len("source 00") + 1
-                text = text[:i] + SOURCES_NOTE + text[i:]
+                text = text[:i] + sources_note() + text[i:]
                 explained = True
             cell.source = text
         cells.append(cell)

@@ -128,7 +128,7 @@ def test_student_version_keeps_everything_else(path, students):
         elif cell.cell_type == "code":
             assert by_id[cell.id].source == cell.source
         else:
-            assert by_id[cell.id].source.replace(labs.SOURCES_NOTE, "") == \
+            assert by_id[cell.id].source.replace(labs.sources_note(), "") == \
                 labs.plain_markdown(labs._drop_web_only(cell.source),
                                     {**labs._labels(ROOT / "book"), **labs._titles(ROOT / "book")})
     assert "colab-install" in student.cells[0].metadata["tags"]       # the Colab install cell comes first
